@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test from a fresh clone on Debian: installs redis-server when missing (the tests start
+# their own servers on free ports), installs the locked dependencies, type-checks, runs Jest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "redis-server not found: installing Debian's redis-server package"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "cannot install redis-server without root; run: sudo apt-get install -y redis-server" >&2
+    exit 1
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+fi
+redis-server --version
+
+npm ci --no-audit --no-fund --loglevel=error
+npm run --silent typecheck
+
+results="$(mktemp)"
+status=0
+npx jest --ci --json --outputFile="$results" || status=$?
+node -e '
+  const r = require(process.argv[1]);
+  console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+' "$results"
+rm -f "$results"
+exit "$status"

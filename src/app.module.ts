@@ -1,0 +1,28 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ChatCacheModule } from './cache';
+import { APP_CONFIG, AppConfig, ConfigModule } from './config';
+import { HealthModule } from './health/health.module';
+
+/** The application, built from a config that was loaded and validated before Nest started. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        ChatCacheModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: ({ cache }: AppConfig) => ({
+            driver: cache.driver,
+            keyPrefix: cache.keyPrefix,
+            defaultTtlMs: cache.defaultTtlMs,
+            memory: cache.memory,
+            redis: cache.redis,
+          }),
+        }),
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import type { CacheDriver } from './chat-cache.options';
+import type { InvalidationBusStats } from './invalidation/invalidation-bus';
+import type { MemoryStoreStats } from './stores/memory.store';
+import type { RedisStoreStats } from './stores/redis.store';
+
+/** What `CacheService.stats()` reports: totals, then each tier. Ratios are 0..1. */
+export interface CacheStats {
+  driver: CacheDriver;
+  instanceId: string;
+  /** Calls of get and getOrSet. */
+  gets: number;
+  /** Lookups answered by a tier (L1 or L2); a caller that joined another's load counts in `singleFlight.joins`. */
+  hits: number;
+  misses: number;
+  hitRatio: number;
+  memory: (MemoryStoreStats & { hitRatio: number }) | null;
+  redis:
+    | (RedisStoreStats & {
+        hitRatio: number;
+        /** Redis failures turned into misses or repairs instead of errors. */
+        failuresAbsorbed: number;
+        repairsPending: boolean;
+        repairsApplied: number;
+      })
+    | null;
+  bus: (InvalidationBusStats & { lastMessageAgeMs: number | null }) | null;
+  singleFlight: { joins: number; inFlight: number };
+  factory: { calls: number; errors: number };
+  listenerErrors: number;
+}

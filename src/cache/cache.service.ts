@@ -1,0 +1,293 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { CHAT_CACHE_OPTIONS, MEMORY_STORE, REDIS_STORE } from './chat-cache.constants';
+import { ResolvedChatCacheOptions } from './chat-cache.options';
+import { CacheStats } from './cache-stats';
+import { InvalidationBus } from './invalidation/invalidation-bus';
+import { InvalidationEvent, InvalidationMessage } from './invalidation/invalidation-message';
+import { Announcement, SharedTier } from './resilience/shared-tier';
+import { SingleFlight } from './single-flight';
+import { MemoryStore } from './stores/memory.store';
+import { RedisEntry, RedisStore } from './stores/redis.store';
+import { globToRegExp } from './util/glob';
+import { assertKey, assertPattern, assertTags } from './util/keys';
+import { resolveTtlMs } from './util/ttl';
+
+export interface CacheSetOptions {
+  /** Defaults to the module's `defaultTtlMs`; 0 means no expiry. */
+  ttlMs?: number;
+  /** `invalidateTags` with any of these drops the entry, on every instance. */
+  tags?: readonly string[];
+}
+
+export type InvalidationListener = (event: InvalidationEvent) => void;
+
+const NO_TAGS: readonly string[] = [];
+
+/**
+ * The tiered cache: L1 (this process's MemoryStore) in front of L2 (Redis), read as a pipeline
+ * L1 -> L2 -> factory. Redis trouble never reaches callers (see SharedTier); writes on one instance
+ * make every other instance drop its L1 copy (see InvalidationBus).
+ */
+@Injectable()
+export class CacheService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('ChatCache');
+  private readonly l1: MemoryStore | undefined;
+  private readonly shared: SharedTier | undefined;
+  /** Loads through a factory (getOrSet) and plain L2 reads (get), coalesced per key. */
+  private readonly loads = new SingleFlight();
+  private readonly reads = new SingleFlight();
+  private readonly listeners = new Set<InvalidationListener>();
+  private counters = { gets: 0, hits: 0, misses: 0, factoryCalls: 0, factoryErrors: 0, listenerErrors: 0 };
+
+  constructor(
+    @Inject(CHAT_CACHE_OPTIONS) private readonly options: ResolvedChatCacheOptions,
+    @Inject(MEMORY_STORE) memory: MemoryStore,
+    @Optional() @Inject(REDIS_STORE) redis: RedisStore | null,
+  ) {
+    this.l1 = options.driver === 'redis' ? undefined : memory;
+    if (options.driver !== 'memory' && redis) {
+      const bus =
+        this.l1 === undefined
+          ? undefined
+          : new InvalidationBus(redis, redis.fullKey('__cc:bus'), options.instanceId, {
+              onMessage: (message) => this.applyRemote(message),
+              onSubscribed: () => this.dropLocalCopies('reconnect'),
+            });
+      this.shared = new SharedTier(redis, bus);
+    }
+  }
+
+  async onModuleInit(): Promise<void> {
+    const { driver, keyPrefix, memory } = this.options;
+    this.logger.log(
+      driver === 'memory'
+        ? `cache driver memory: this process only, up to ${memory.maxEntries} entries / ${memory.maxBytes} bytes (set REDIS_URL to share it)`
+        : `cache driver ${driver}, keys prefixed "${keyPrefix}"`,
+    );
+    await this.shared?.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.shared?.stop();
+  }
+
+  async get<T = unknown>(key: string): Promise<T | undefined> {
+    assertKey(key);
+    this.counters.gets++;
+    const local = this.l1?.get<T>(key);
+    if (local !== undefined) return this.hit(local);
+    if (this.shared === undefined || !this.shared.readable) return this.miss(undefined);
+    return this.reads.run<T | undefined>(key, async (flight) => {
+      const stamp = this.l1?.tagStamp();
+      const entry = await this.shared!.read<T>(key);
+      if (entry === undefined) return this.miss(undefined);
+      if (!flight.invalidated) this.fillL1(key, entry, stamp);
+      return this.hit(entry.value);
+    });
+  }
+
+  /**
+   * The cached value of `key`, or the factory's, cached for next time. Concurrent callers of a
+   * cold key share one factory call; its error reaches all of them and nothing is cached. A factory
+   * result of `undefined` is returned but not cached (undefined means "no value" to a cache).
+   */
+  async getOrSet<T>(key: string, factory: () => T | Promise<T>, options: CacheSetOptions = {}): Promise<T> {
+    assertKey(key);
+    const ttlMs = resolveTtlMs(options.ttlMs, this.options.defaultTtlMs);
+    const tags = options.tags ?? NO_TAGS;
+    assertTags(tags);
+    this.counters.gets++;
+    const local = this.l1?.get<T>(key);
+    if (local !== undefined) return this.hit(local);
+    return this.loads.run<T>(key, async (flight) => {
+      const stamp = this.l1?.tagStamp();
+      const [entry, tagVersions] = this.shared
+        ? await Promise.all([this.shared.read<T>(key), this.shared.snapshotTags(tags, ttlMs)])
+        : [undefined, undefined];
+      if (entry !== undefined) {
+        if (!flight.invalidated) this.fillL1(key, entry, stamp);
+        return this.hit(entry.value);
+      }
+      this.counters.misses++;
+      this.counters.factoryCalls++;
+      let value: T;
+      try {
+        value = await factory();
+      } catch (error) {
+        this.counters.factoryErrors++;
+        throw error;
+      }
+      // An invalidation of this key during the load means the value may predate it: serve, don't keep.
+      if (value === undefined || flight.invalidated) return value;
+      this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
+      await this.shared?.write(key, value, ttlMs, tags, tagVersions);
+      return value;
+    });
+  }
+
+  /** Stores `value` in every tier; other instances drop their L1 copy. `undefined` deletes. */
+  async set<T>(key: string, value: T, options: CacheSetOptions = {}): Promise<void> {
+    assertKey(key);
+    const ttlMs = resolveTtlMs(options.ttlMs, this.options.defaultTtlMs);
+    const tags = options.tags ?? NO_TAGS;
+    assertTags(tags);
+    if (value === undefined) {
+      await this.delete(key);
+      return;
+    }
+    this.markLoadsInvalidated([key]);
+    const stamp = this.l1?.tagStamp();
+    await this.shared?.write(key, value, ttlMs, tags);
+    this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
+    await this.shared?.announce({ keys: [key], reason: 'set' });
+  }
+
+  /** Deletes keys from every tier on every instance; returns how many existed (in Redis when used). */
+  async delete(keys: string | readonly string[]): Promise<number> {
+    const list = typeof keys === 'string' ? [keys] : [...keys];
+    list.forEach((key) => assertKey(key));
+    if (list.length === 0) return 0;
+    this.markLoadsInvalidated(list);
+    let deleted = 0;
+    for (const key of list) if (this.l1?.delete(key)) deleted++;
+    if (this.shared) deleted = await this.shared.delete(list);
+    await this.invalidated({ keys: list, reason: 'delete' });
+    return deleted;
+  }
+
+  /** Makes every entry carrying one of `tags` stale, in every tier and on every instance, in O(tags). */
+  async invalidateTags(tags: readonly string[]): Promise<void> {
+    assertTags(tags);
+    if (tags.length === 0) return;
+    this.l1?.invalidateTags(tags);
+    await this.shared?.invalidateTags(tags);
+    await this.invalidated({ tags: [...tags], reason: 'tags' });
+  }
+
+  /** Deletes the keys matching a Redis-style glob, inside the prefix only; returns how many. */
+  async invalidatePattern(pattern: string): Promise<number> {
+    assertPattern(pattern);
+    const matcher = globToRegExp(pattern);
+    this.markLoadsInvalidated([], (key) => matcher.test(key));
+    let deleted = this.l1?.deletePattern(pattern) ?? 0;
+    if (this.shared) deleted = await this.shared.deletePattern(pattern);
+    await this.invalidated({ patterns: [pattern], reason: 'pattern' });
+    return deleted;
+  }
+
+  /** Empties every tier of this cache (our prefix only: other keys in the same Redis are untouched). */
+  async clear(): Promise<void> {
+    this.markLoadsInvalidated([], () => true);
+    this.l1?.clear();
+    await this.shared?.clear();
+    await this.invalidated({ clear: true, reason: 'clear' });
+  }
+
+  /** Calls `listener` after every invalidation, local or from another instance; returns the unsubscribe. */
+  onInvalidate(listener: InvalidationListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  stats(): CacheStats {
+    const { gets, hits, misses, factoryCalls, factoryErrors, listenerErrors } = this.counters;
+    const memory = this.l1?.stats();
+    const redis = this.shared?.store.stats();
+    const shared = this.shared?.stats();
+    return {
+      driver: this.options.driver,
+      instanceId: this.options.instanceId,
+      gets,
+      hits,
+      misses,
+      hitRatio: ratio(hits, hits + misses),
+      memory: memory ? { ...memory, hitRatio: ratio(memory.hits, memory.hits + memory.misses) } : null,
+      redis: redis && shared ? { ...redis, hitRatio: ratio(redis.hits, redis.hits + redis.misses), failuresAbsorbed: shared.failures, repairsPending: shared.repairsPending, repairsApplied: shared.repairsApplied } : null,
+      bus: shared?.bus ? { ...shared.bus, lastMessageAgeMs: shared.bus.lastReceivedAt ? Date.now() - shared.bus.lastReceivedAt : null } : null,
+      singleFlight: { joins: this.loads.joins + this.reads.joins, inFlight: this.loads.size + this.reads.size },
+      factory: { calls: factoryCalls, errors: factoryErrors },
+      listenerErrors,
+    };
+  }
+
+  private hit<T>(value: T): T {
+    this.counters.hits++;
+    return value;
+  }
+
+  private miss<T>(value: T): T {
+    this.counters.misses++;
+    return value;
+  }
+
+  /** L1 keeps a value from L2 no longer than L2 does. */
+  private fillL1<T>(key: string, entry: RedisEntry<T>, stamp: number | undefined): void {
+    if (this.l1 === undefined) return;
+    const ttlMs = entry.expiresAt === 0 ? 0 : entry.expiresAt - Date.now();
+    if (entry.expiresAt !== 0 && ttlMs <= 0) return;
+    this.l1.set(key, entry.value, ttlMs, entry.tags ? { tags: entry.tags, stamp } : undefined);
+  }
+
+  private markLoadsInvalidated(keys: readonly string[], matches?: (key: string) => boolean): void {
+    this.loads.invalidate(keys, matches);
+    this.reads.invalidate(keys, matches);
+  }
+
+  /** After a local invalidation: tell the other instances, then the listeners. */
+  private async invalidated(announcement: Announcement): Promise<void> {
+    await this.shared?.announce(announcement);
+    this.notify(announcement, 'local');
+  }
+
+  private applyRemote(message: InvalidationMessage): void {
+    const l1 = this.l1!;
+    if (message.clear) {
+      this.dropLocalCopies(message.reason, 'remote');
+      return;
+    }
+    if (message.keys?.length) {
+      this.markLoadsInvalidated(message.keys);
+      for (const key of message.keys) l1.delete(key);
+    }
+    if (message.tags?.length) l1.invalidateTags(message.tags);
+    for (const pattern of message.patterns ?? []) {
+      const matcher = globToRegExp(pattern);
+      this.markLoadsInvalidated([], (key) => matcher.test(key));
+      l1.deletePattern(pattern);
+    }
+    this.notify(message, 'remote');
+  }
+
+  /** Drops all of L1, when messages may have been lost (the bus reconnected) or another instance cleared. */
+  private dropLocalCopies(reason: InvalidationMessage['reason'], origin: 'local' | 'remote' = 'local'): void {
+    this.markLoadsInvalidated([], () => true);
+    this.l1?.clear();
+    this.notify({ clear: true, reason }, origin);
+  }
+
+  private notify(announcement: Announcement, origin: InvalidationEvent['origin']): void {
+    if (this.listeners.size === 0) return;
+    const event: InvalidationEvent = {
+      keys: announcement.keys ?? [],
+      tags: announcement.tags ?? [],
+      patterns: announcement.patterns ?? [],
+      clear: announcement.clear ?? false,
+      origin,
+      reason: announcement.reason,
+    };
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.counters.listenerErrors++;
+        this.logger.error(`an onInvalidate listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+function ratio(part: number, whole: number): number {
+  return whole === 0 ? 0 : part / whole;
+}

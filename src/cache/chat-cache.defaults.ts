@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { ChatCacheOptions, ResolvedChatCacheOptions } from './chat-cache.options';
+
+export const DEFAULT_KEY_PREFIX = 'chat:';
+export const DEFAULT_TTL_MS = 300_000;
+export const DEFAULT_MAX_ENTRIES = 100_000;
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_ENTRY_BYTES = 1024 * 1024;
+export const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
+export const DEFAULT_COMMAND_TIMEOUT_MS = 250;
+export const DEFAULT_CIRCUIT_FAILURE_THRESHOLD = 5;
+export const DEFAULT_CIRCUIT_OPEN_MS = 2_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
+
+/**
+ * Fills in every default and rejects impossible combinations at boot, so that a typo
+ * stops the application instead of silently caching nothing.
+ */
+export function resolveChatCacheOptions(options: ChatCacheOptions = {}): ResolvedChatCacheOptions {
+  const redisConfigured = Boolean(options.redis?.url || options.redis?.clusterNodes?.length);
+  const driver = options.driver ?? (redisConfigured ? 'hybrid' : 'memory');
+  if (!['memory', 'redis', 'hybrid'].includes(driver)) {
+    throw new Error(`ChatCacheModule: driver must be memory, redis or hybrid (got "${driver}")`);
+  }
+  if (driver !== 'memory' && !redisConfigured) {
+    throw new Error(`ChatCacheModule: driver "${driver}" needs redis.url or redis.clusterNodes`);
+  }
+  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+  if (typeof keyPrefix !== 'string' || keyPrefix.length === 0) {
+    throw new Error('ChatCacheModule: keyPrefix must be a non-empty string');
+  }
+  const resolved: ResolvedChatCacheOptions = {
+    driver,
+    keyPrefix,
+    defaultTtlMs: options.defaultTtlMs ?? DEFAULT_TTL_MS,
+    memory: {
+      maxEntries: options.memory?.maxEntries ?? DEFAULT_MAX_ENTRIES,
+      maxBytes: options.memory?.maxBytes ?? DEFAULT_MAX_BYTES,
+      maxEntryBytes: options.memory?.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES,
+      sweepIntervalMs: options.memory?.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+    },
+    redis: {
+      url: options.redis?.url || undefined,
+      clusterNodes: options.redis?.clusterNodes?.length ? options.redis.clusterNodes : undefined,
+      commandTimeoutMs: options.redis?.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+      circuitFailureThreshold:
+        options.redis?.circuitFailureThreshold ?? DEFAULT_CIRCUIT_FAILURE_THRESHOLD,
+      circuitOpenMs: options.redis?.circuitOpenMs ?? DEFAULT_CIRCUIT_OPEN_MS,
+      connectTimeoutMs: options.redis?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    },
+    instanceId: options.instanceId ?? randomUUID(),
+  };
+  requireNonNegativeInteger('defaultTtlMs', resolved.defaultTtlMs);
+  requirePositiveInteger('memory.maxEntries', resolved.memory.maxEntries);
+  requirePositiveInteger('memory.maxBytes', resolved.memory.maxBytes);
+  requirePositiveInteger('memory.maxEntryBytes', resolved.memory.maxEntryBytes);
+  requirePositiveInteger('memory.sweepIntervalMs', resolved.memory.sweepIntervalMs);
+  requirePositiveInteger('redis.commandTimeoutMs', resolved.redis.commandTimeoutMs);
+  requirePositiveInteger('redis.circuitFailureThreshold', resolved.redis.circuitFailureThreshold);
+  requirePositiveInteger('redis.circuitOpenMs', resolved.redis.circuitOpenMs);
+  requirePositiveInteger('redis.connectTimeoutMs', resolved.redis.connectTimeoutMs);
+  return resolved;
+}
+
+function requirePositiveInteger(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new Error(`ChatCacheModule: ${name} must be a positive integer (got ${value})`);
+  }
+}
+
+function requireNonNegativeInteger(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new Error(`ChatCacheModule: ${name} must be a non-negative integer (got ${value})`);
+  }
+}

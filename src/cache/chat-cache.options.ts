@@ -1,0 +1,52 @@
+export type CacheDriver = 'memory' | 'redis' | 'hybrid';
+
+export interface MemoryTierOptions {
+  /** Most entries the L1 tier holds before it evicts the least recently used. */
+  maxEntries?: number;
+  /** Most estimated bytes the L1 tier holds before it evicts the least recently used. */
+  maxBytes?: number;
+  /** A value estimated larger than this is not cached in L1 (counted as `oversized`). */
+  maxEntryBytes?: number;
+  /** How often the background sweeper looks for expired entries. */
+  sweepIntervalMs?: number;
+}
+
+export interface RedisTierOptions {
+  /** `redis://[user:pass@]host:port[/db]` or `rediss://...`. */
+  url?: string;
+  /** Redis Cluster seed nodes, `host:port`; takes precedence over `url`. */
+  clusterNodes?: string[];
+  /** Upper bound of every Redis command; a slower one counts as a failure. */
+  commandTimeoutMs?: number;
+  /** Consecutive failures that open the circuit breaker. */
+  circuitFailureThreshold?: number;
+  /** How long an open circuit skips Redis before it lets one probe through. */
+  circuitOpenMs?: number;
+  /** How long boot waits for a first connection before it goes on with L1 alone. */
+  connectTimeoutMs?: number;
+}
+
+export interface ChatCacheOptions {
+  /** `hybrid` when Redis is configured, else `memory`. */
+  driver?: CacheDriver;
+  /** Every Redis key and pub/sub channel of this cache starts with it. */
+  keyPrefix?: string;
+  /** TTL of entries set without one; 0 means no expiry. */
+  defaultTtlMs?: number;
+  memory?: MemoryTierOptions;
+  redis?: RedisTierOptions;
+  /** Names this process on the invalidation bus; random when unset. */
+  instanceId?: string;
+}
+
+export interface ResolvedChatCacheOptions {
+  driver: CacheDriver;
+  keyPrefix: string;
+  defaultTtlMs: number;
+  memory: Required<MemoryTierOptions>;
+  redis: Required<Omit<RedisTierOptions, 'url' | 'clusterNodes'>> & {
+    url: string | undefined;
+    clusterNodes: string[] | undefined;
+  };
+  instanceId: string;
+}

@@ -1,0 +1,72 @@
+import { OnApplicationShutdown, Provider } from '@nestjs/common';
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { CHAT_CACHE_OPTIONS, MEMORY_STORE, REDIS_STORE } from './chat-cache.constants';
+import { resolveChatCacheOptions } from './chat-cache.defaults';
+import { CHAT_CACHE_RAW_OPTIONS } from './chat-cache.module-definition';
+import { ChatCacheOptions, ResolvedChatCacheOptions } from './chat-cache.options';
+import { CacheService } from './cache.service';
+import { createCompatCacheManager } from './compat/cache-manager.compat';
+import { MemoryStore } from './stores/memory.store';
+import { createRedisClient } from './stores/redis-client.factory';
+import { RedisStore } from './stores/redis.store';
+
+/** A MemoryStore that stops its sweeper with the application. */
+class ManagedMemoryStore extends MemoryStore implements OnApplicationShutdown {
+  onApplicationShutdown(): void {
+    this.close();
+  }
+}
+
+/** A RedisStore that closes its connection with the application (`app.close()` leaves none open). */
+class ManagedRedisStore extends RedisStore implements OnApplicationShutdown {
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+}
+
+export const chatCacheProviders: Provider[] = [
+  {
+    provide: CHAT_CACHE_OPTIONS,
+    useFactory: (raw: ChatCacheOptions) => resolveChatCacheOptions(raw),
+    inject: [CHAT_CACHE_RAW_OPTIONS],
+  },
+  {
+    provide: MEMORY_STORE,
+    useFactory: (options: ResolvedChatCacheOptions) =>
+      new ManagedMemoryStore({ ...options.memory, defaultTtlMs: options.defaultTtlMs }),
+    inject: [CHAT_CACHE_OPTIONS],
+  },
+  {
+    provide: REDIS_STORE,
+    useFactory: (options: ResolvedChatCacheOptions): RedisStore | null => {
+      if (options.driver === 'memory') return null;
+      const { url, clusterNodes, commandTimeoutMs, connectTimeoutMs } = options.redis;
+      const client = createRedisClient({ url, clusterNodes, commandTimeoutMs, connectTimeoutMs });
+      return new ManagedRedisStore(client, {
+        ...options.redis,
+        keyPrefix: options.keyPrefix,
+        defaultTtlMs: options.defaultTtlMs,
+        description: describeRedis(url, clusterNodes),
+      });
+    },
+    inject: [CHAT_CACHE_OPTIONS],
+  },
+  CacheService,
+  {
+    provide: CACHE_MANAGER,
+    useFactory: (cache: CacheService, options: ResolvedChatCacheOptions) => createCompatCacheManager(cache, options),
+    inject: [CacheService, CHAT_CACHE_OPTIONS],
+  },
+];
+
+/** The Redis address for logs, never its password. */
+export function describeRedis(url: string | undefined, clusterNodes: string[] | undefined): string {
+  if (clusterNodes?.length) return `cluster ${clusterNodes.join(',')}`;
+  try {
+    const parsed = new URL(url!);
+    parsed.password = parsed.password ? '***' : '';
+    return parsed.toString();
+  } catch {
+    return 'an unparsable URL';
+  }
+}

@@ -1,0 +1,14 @@
+export { ChatCacheModule } from './chat-cache.module';
+export { CHAT_CACHE_OPTIONS, MEMORY_STORE, REDIS_STORE } from './chat-cache.constants';
+export type { CacheDriver, ChatCacheOptions, MemoryTierOptions, RedisTierOptions, ResolvedChatCacheOptions } from './chat-cache.options';
+export { resolveChatCacheOptions } from './chat-cache.defaults';
+export { CacheService } from './cache.service';
+export type { CacheSetOptions, InvalidationListener } from './cache.service';
+export type { CacheStats } from './cache-stats';
+export type { InvalidationEvent, InvalidationReason } from './invalidation/invalidation-message';
+export { MemoryStore } from './stores/memory.store';
+export type { MemoryStoreOptions, MemoryStoreStats } from './stores/memory.store';
+export { RedisStore, RedisUnavailableError } from './stores/redis.store';
+export type { RedisEntry, RedisStoreStats } from './stores/redis.store';
+export { encodeValue, decodeValue } from './stores/value-codec';
+export { CACHE_MANAGER } from '@nestjs/cache-manager';

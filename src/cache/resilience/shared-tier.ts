@@ -1,0 +1,175 @@
+import { Logger } from '@nestjs/common';
+import { InvalidationBus, InvalidationBusStats } from '../invalidation/invalidation-bus';
+import { InvalidationMessage } from '../invalidation/invalidation-message';
+import { RedisEntry, RedisStore } from '../stores/redis.store';
+import { L2Repairs, L2RepairJournal } from './l2-repair-journal';
+
+const REPAIR_INTERVAL_MS = 250;
+
+export interface SharedTierStats {
+  /** Redis calls that failed and were turned into misses or repairs instead of errors. */
+  failures: number;
+  /** Whether writes that Redis missed are waiting to be replayed (L2 is not read meanwhile). */
+  repairsPending: boolean;
+  repairsApplied: number;
+  bus: InvalidationBusStats | null;
+}
+
+export type Announcement = Omit<InvalidationMessage, 'instance' | 'sentAt'>;
+
+/**
+ * What the instances share: the Redis store and the invalidation bus, used so that Redis trouble
+ * never reaches the caller. Reads that fail are misses; writes, deletes, invalidations and
+ * announcements that fail are recorded in a repair journal, L2 is not read until they are replayed
+ * (it may hold what they should have removed), and they are replayed as soon as Redis answers.
+ */
+export class SharedTier {
+  private readonly logger = new Logger('ChatCache');
+  private readonly journal = new L2RepairJournal();
+  private repairTimer: NodeJS.Timeout | undefined;
+  private repairing = false;
+  private failures = 0;
+  private repairsApplied = 0;
+
+  constructor(
+    readonly store: RedisStore,
+    private readonly bus: InvalidationBus | undefined,
+  ) {
+    store.onEvent((event) => {
+      if (event === 'ready' || event === 'circuit-closed') void this.repair();
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.store.connect();
+    await this.bus?.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.repairTimer) clearInterval(this.repairTimer);
+    this.repairTimer = undefined;
+    await this.bus?.close();
+  }
+
+  /** False while Redis is disconnected or may be stale; the circuit breaker decides the rest. */
+  get readable(): boolean {
+    return this.store.connected && !this.journal.pending;
+  }
+
+  async read<T>(key: string): Promise<RedisEntry<T> | undefined> {
+    if (!this.readable) return undefined;
+    try {
+      return await this.store.getEntry<T>(key);
+    } catch {
+      this.failures++;
+      return undefined;
+    }
+  }
+
+  /** Tag versions to stamp a value with before its load; undefined when Redis cannot say. */
+  async snapshotTags(tags: readonly string[], ttlMs: number): Promise<string[] | undefined> {
+    if (tags.length === 0 || !this.store.connected) return undefined;
+    try {
+      return await this.store.snapshotTags(tags, ttlMs);
+    } catch {
+      this.failures++;
+      return undefined;
+    }
+  }
+
+  write(key: string, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): Promise<unknown> {
+    return this.guard({ keys: [key] }, () => this.store.set(key, value, ttlMs, tags, tagVersions));
+  }
+
+  async delete(keys: readonly string[]): Promise<number> {
+    return (await this.guard({ keys: [...keys] }, () => this.store.delete(keys))) ?? 0;
+  }
+
+  async invalidateTags(tags: readonly string[]): Promise<void> {
+    await this.guard({ tags: [...tags] }, () => this.store.invalidateTags(tags));
+  }
+
+  async deletePattern(pattern: string): Promise<number> {
+    return (await this.guard({ patterns: [pattern] }, () => this.store.deletePattern(pattern))) ?? 0;
+  }
+
+  async clear(): Promise<number> {
+    return (await this.guard({ clearAll: true }, () => this.store.clear())) ?? 0;
+  }
+
+  /** Tells the other instances to drop their L1 copies; a lost announcement is replayed later. */
+  async announce(message: Announcement): Promise<void> {
+    if (this.bus === undefined) return;
+    if (!(await this.bus.publish(message))) {
+      this.failures++;
+      this.remember({ keys: message.keys, tags: message.tags, patterns: message.patterns, clearAll: message.clear });
+    }
+  }
+
+  stats(): SharedTierStats {
+    return {
+      failures: this.failures,
+      repairsPending: this.journal.pending,
+      repairsApplied: this.repairsApplied,
+      bus: this.bus?.stats() ?? null,
+    };
+  }
+
+  /** Replays what Redis missed, then announces it so that every instance drops its L1 copies. */
+  async repair(): Promise<void> {
+    if (this.repairing || !this.journal.pending || !this.store.connected) return;
+    this.repairing = true;
+    const repairs = this.journal.take();
+    try {
+      await this.apply(repairs);
+      if (this.bus && !(await this.bus.publish(announcementOf(repairs)))) throw new Error('bus publish failed');
+      this.repairsApplied++;
+      this.logger.log(
+        repairs.clearAll
+          ? 'Redis repaired after an outage: cleared our prefix (too much was missed to replay)'
+          : `Redis repaired after an outage: replayed ${repairs.keys.length} keys, ${repairs.tags.length} tags, ${repairs.patterns.length} patterns`,
+      );
+      if (!this.journal.pending && this.repairTimer) {
+        clearInterval(this.repairTimer);
+        this.repairTimer = undefined;
+      }
+    } catch {
+      this.journal.record(repairs);
+    } finally {
+      this.repairing = false;
+    }
+  }
+
+  private async apply(repairs: L2Repairs): Promise<void> {
+    if (repairs.clearAll) {
+      await this.store.clear();
+      return;
+    }
+    if (repairs.keys.length > 0) await this.store.delete(repairs.keys);
+    if (repairs.tags.length > 0) await this.store.invalidateTags(repairs.tags);
+    for (const pattern of repairs.patterns) await this.store.deletePattern(pattern);
+  }
+
+  private async guard<T>(repairs: Partial<L2Repairs>, operation: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await operation();
+    } catch {
+      this.failures++;
+      this.remember(repairs);
+      return undefined;
+    }
+  }
+
+  private remember(repairs: Partial<L2Repairs>): void {
+    this.journal.record(repairs);
+    if (this.repairTimer === undefined) {
+      this.repairTimer = setInterval(() => void this.repair(), REPAIR_INTERVAL_MS);
+      this.repairTimer.unref();
+    }
+  }
+}
+
+function announcementOf(repairs: L2Repairs): Announcement {
+  if (repairs.clearAll) return { clear: true, reason: 'repair' };
+  return { keys: repairs.keys, tags: repairs.tags, patterns: repairs.patterns, reason: 'repair' };
+}

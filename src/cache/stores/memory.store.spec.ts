@@ -1,0 +1,545 @@
+import { MemoryStore, MemoryStoreOptions } from './memory.store';
+
+describe('MemoryStore', () => {
+  let t: number;
+  const stores: MemoryStore[] = [];
+
+  /** A store on the manual clock `t`, without a background sweeper unless asked for. */
+  function makeStore(options: Partial<MemoryStoreOptions> = {}): MemoryStore {
+    const store = new MemoryStore({
+      maxEntries: 1_000,
+      maxBytes: 1_000_000,
+      maxEntryBytes: 100_000,
+      sweepIntervalMs: 0,
+      now: () => t,
+      ...options,
+    });
+    stores.push(store);
+    return store;
+  }
+
+  /** What one entry of `key` -> `value` costs in the byte accounting. */
+  function bytesOf(key: string, value: unknown): number {
+    const probe = makeStore();
+    probe.set(key, value);
+    return probe.stats().bytes;
+  }
+
+  beforeEach(() => {
+    t = 1_000;
+  });
+
+  afterEach(() => {
+    for (const store of stores.splice(0)) store.close();
+    jest.useRealTimers();
+  });
+
+  describe('get / set', () => {
+    it('returns what was set, and undefined for a key never set', () => {
+      const store = makeStore();
+      const value = { id: 1, name: 'ada' };
+      store.set('a', value);
+      expect(store.get('a')).toBe(value);
+      expect(store.get('missing')).toBeUndefined();
+    });
+
+    it('overwrites a key in place', () => {
+      const store = makeStore();
+      store.set('a', 1);
+      store.set('a', 2);
+      expect(store.get('a')).toBe(2);
+      expect(store.size).toBe(1);
+    });
+
+    it.each([
+      ['0', 0],
+      ['empty string', ''],
+      ['false', false],
+      ['null', null],
+      ['NaN', NaN],
+    ])('caches the falsy value %s as a value', (_name, value) => {
+      const store = makeStore();
+      store.set('k', value);
+      expect(store.has('k')).toBe(true);
+      expect(store.get('k')).toBe(value);
+      expect(store.stats()).toMatchObject({ hits: 1, misses: 0, entries: 1 });
+    });
+
+    it('treats undefined as "no value": setting it deletes the key', () => {
+      const store = makeStore();
+      store.set('k', 'v');
+      store.set('k', undefined);
+      expect(store.has('k')).toBe(false);
+      expect(store.get('k')).toBeUndefined();
+      expect(store.size).toBe(0);
+      expect(store.stats().bytes).toBe(0);
+    });
+  });
+
+  describe('LRU order', () => {
+    it('evicts the least recently set entry first once maxEntries is exceeded', () => {
+      const store = makeStore({ maxEntries: 3 });
+      store.set('a', 1);
+      store.set('b', 2);
+      store.set('c', 3);
+      store.set('d', 4);
+      expect(store.has('a')).toBe(false);
+      expect(['b', 'c', 'd'].map((k) => store.get(k))).toEqual([2, 3, 4]);
+      expect(store.size).toBe(3);
+      expect(store.stats().evictions).toBe(1);
+    });
+
+    it('get promotes an entry, so the next least recently used one is evicted instead', () => {
+      const store = makeStore({ maxEntries: 3 });
+      store.set('a', 1);
+      store.set('b', 2);
+      store.set('c', 3);
+      expect(store.get('a')).toBe(1);
+      store.set('d', 4);
+      expect(store.has('b')).toBe(false);
+      expect(store.has('a')).toBe(true);
+      store.set('e', 5);
+      expect(store.has('c')).toBe(false);
+      expect(store.has('a')).toBe(true);
+    });
+
+    it('overwriting a key promotes it', () => {
+      const store = makeStore({ maxEntries: 2 });
+      store.set('a', 1);
+      store.set('b', 2);
+      store.set('a', 10);
+      store.set('c', 3);
+      expect(store.has('b')).toBe(false);
+      expect(store.get('a')).toBe(10);
+    });
+
+    it('has neither promotes nor counts a hit or a miss', () => {
+      const store = makeStore({ maxEntries: 2 });
+      store.set('a', 1);
+      store.set('b', 2);
+      expect(store.has('a')).toBe(true);
+      expect(store.has('zzz')).toBe(false);
+      store.set('c', 3);
+      expect(store.has('a')).toBe(false);
+      expect(store.has('b')).toBe(true);
+      expect(store.stats()).toMatchObject({ hits: 0, misses: 0 });
+    });
+  });
+
+  describe('TTL', () => {
+    it('expires an entry once its ttl has passed', () => {
+      const store = makeStore();
+      store.set('a', 'v', 100);
+      t += 99;
+      expect(store.get('a')).toBe('v');
+      t += 1;
+      expect(store.get('a')).toBeUndefined();
+      expect(store.size).toBe(0);
+      expect(store.stats()).toMatchObject({ hits: 1, misses: 1, expirations: 1 });
+    });
+
+    it('uses defaultTtlMs when set is given no ttl', () => {
+      const store = makeStore({ defaultTtlMs: 50 });
+      store.set('a', 'v');
+      t += 49;
+      expect(store.has('a')).toBe(true);
+      t += 1;
+      expect(store.has('a')).toBe(false);
+    });
+
+    it('an explicit ttl overrides the default, longer or shorter', () => {
+      const store = makeStore({ defaultTtlMs: 50 });
+      store.set('long', 1, 500);
+      store.set('short', 2, 10);
+      t += 10;
+      expect(store.has('short')).toBe(false);
+      t += 100;
+      expect(store.has('long')).toBe(true);
+    });
+
+    it('ttl 0 means no expiry, even when a default ttl is configured', () => {
+      const store = makeStore({ defaultTtlMs: 50 });
+      store.set('forever', 'v', 0);
+      t += 1e12;
+      expect(store.get('forever')).toBe('v');
+    });
+
+    it('without a default ttl an entry never expires', () => {
+      const store = makeStore();
+      store.set('a', 'v');
+      t += 1e12;
+      expect(store.get('a')).toBe('v');
+    });
+
+    it('overwriting a key restarts its ttl', () => {
+      const store = makeStore();
+      store.set('a', 1, 100);
+      t += 80;
+      store.set('a', 2, 100);
+      t += 80;
+      expect(store.get('a')).toBe(2);
+    });
+
+    it.each([-1, NaN, Infinity, -Infinity])('rejects ttl %p with a RangeError and leaves the key alone', (ttl) => {
+      const store = makeStore();
+      store.set('a', 'old');
+      expect(() => store.set('a', 'new', ttl)).toThrow(RangeError);
+      expect(store.get('a')).toBe('old');
+      expect(store.stats().sets).toBe(1);
+    });
+  });
+
+  describe('byte bounds', () => {
+    const value = 'x'.repeat(100);
+
+    it('tracks the estimated bytes of what it holds', () => {
+      const store = makeStore();
+      const one = bytesOf('a', value);
+      expect(one).toBeGreaterThan(200); // 100 two-byte characters at least
+      store.set('a', value);
+      store.set('b', value);
+      expect(store.stats().bytes).toBe(2 * one);
+      store.set('a', 'x'.repeat(200));
+      expect(store.stats().bytes).toBe(one + bytesOf('a', 'x'.repeat(200)));
+      store.delete('a');
+      store.delete('b');
+      expect(store.stats().bytes).toBe(0);
+    });
+
+    it('evicts least recently used entries to stay within maxBytes', () => {
+      const one = bytesOf('a', value);
+      const store = makeStore({ maxBytes: 3 * one + one / 2 });
+      store.set('a', value);
+      store.set('b', value);
+      store.set('c', value);
+      store.get('a');
+      store.set('d', value);
+      expect(store.has('b')).toBe(false);
+      expect(['a', 'c', 'd'].every((k) => store.has(k))).toBe(true);
+      expect(store.stats().bytes).toBeLessThanOrEqual(3 * one + one / 2);
+      expect(store.stats().evictions).toBe(1);
+    });
+
+    it('evicts as many entries as a large value needs', () => {
+      const one = bytesOf('a', value);
+      const big = 'x'.repeat(250);
+      const store = makeStore({ maxBytes: 3 * one + one / 2 });
+      store.set('a', value);
+      store.set('b', value);
+      store.set('c', value);
+      store.set('d', big);
+      expect(store.has('a')).toBe(false);
+      expect(store.has('b')).toBe(false);
+      expect(store.has('c')).toBe(true);
+      expect(store.get('d')).toBe(big);
+      expect(store.stats().evictions).toBe(2);
+    });
+
+    it('does not cache a value above maxEntryBytes, counts it as oversized and does not throw', () => {
+      const store = makeStore({ maxEntryBytes: 500 });
+      expect(() => store.set('big', 'x'.repeat(1_000))).not.toThrow();
+      expect(store.has('big')).toBe(false);
+      expect(store.stats()).toMatchObject({ oversized: 1, entries: 0, bytes: 0, sets: 0 });
+    });
+
+    it('an oversized value drops the older value of the same key', () => {
+      const store = makeStore({ maxEntryBytes: 500 });
+      store.set('k', 'small');
+      store.set('k', 'x'.repeat(1_000));
+      expect(store.get('k')).toBeUndefined();
+      expect(store.stats()).toMatchObject({ oversized: 1, entries: 0, bytes: 0 });
+    });
+
+    it('an oversized value leaves other keys alone', () => {
+      const store = makeStore({ maxEntryBytes: 500 });
+      store.set('other', 'small');
+      store.set('big', 'x'.repeat(1_000));
+      expect(store.get('other')).toBe('small');
+    });
+
+    it('a cyclic value does not throw: it is not cached and counts as oversized', () => {
+      const store = makeStore();
+      const cyclic: Record<string, unknown> = { name: 'loop' };
+      cyclic.self = cyclic;
+      expect(() => store.set('c', cyclic)).not.toThrow();
+      expect(store.get('c')).toBeUndefined();
+      expect(store.stats().oversized).toBe(1);
+    });
+  });
+
+  describe('keys', () => {
+    function seeded(): MemoryStore {
+      const store = makeStore();
+      for (const key of ['user:1', 'user:2', 'user:10', 'room:a', 'room:b', 'room:c']) store.set(key, key);
+      return store;
+    }
+
+    it('lists every live key without a pattern', () => {
+      expect(seeded().keys().sort()).toEqual(['room:a', 'room:b', 'room:c', 'user:1', 'user:10', 'user:2']);
+    });
+
+    it('matches * against any run of characters', () => {
+      expect(seeded().keys('user:*').sort()).toEqual(['user:1', 'user:10', 'user:2']);
+    });
+
+    it('matches ? against exactly one character', () => {
+      expect(seeded().keys('user:?').sort()).toEqual(['user:1', 'user:2']);
+    });
+
+    it('matches [ab] against one of the listed characters', () => {
+      expect(seeded().keys('room:[ab]').sort()).toEqual(['room:a', 'room:b']);
+    });
+
+    it('skips expired keys', () => {
+      const store = makeStore();
+      store.set('user:live', 1);
+      store.set('user:short', 2, 10);
+      t += 10;
+      expect(store.keys('user:*')).toEqual(['user:live']);
+      expect(store.keys()).toEqual(['user:live']);
+    });
+
+    it('does not count lookups as hits or misses', () => {
+      const store = seeded();
+      store.keys('*');
+      expect(store.stats()).toMatchObject({ hits: 0, misses: 0 });
+    });
+  });
+
+  describe('delete, deletePattern, clear', () => {
+    it('delete removes a key and reports whether it held a value', () => {
+      const store = makeStore();
+      store.set('a', 1);
+      store.set('b', 2);
+      expect(store.delete('a')).toBe(true);
+      expect(store.delete('a')).toBe(false);
+      expect(store.delete('never')).toBe(false);
+      expect(store.has('a')).toBe(false);
+      expect(store.get('b')).toBe(2);
+      expect(store.stats()).toMatchObject({ deletes: 1, entries: 1 });
+    });
+
+    it('delete of an expired key reports false, as Redis DEL would', () => {
+      const store = makeStore();
+      store.set('a', 1, 10);
+      t += 10;
+      expect(store.delete('a')).toBe(false);
+      expect(store.size).toBe(0);
+      expect(store.stats()).toMatchObject({ deletes: 0, expirations: 1 });
+    });
+
+    it('deletePattern removes only the matching keys and returns how many', () => {
+      const store = makeStore();
+      for (const key of ['user:1:profile', 'user:1:rooms', 'user:2:profile', 'room:1']) store.set(key, key);
+      expect(store.deletePattern('user:1:*')).toBe(2);
+      expect(store.keys().sort()).toEqual(['room:1', 'user:2:profile']);
+      expect(store.deletePattern('nothing:*')).toBe(0);
+      expect(store.stats().deletes).toBe(2);
+    });
+
+    it('deletePattern does not count expired keys as deleted', () => {
+      const store = makeStore();
+      store.set('user:live', 1);
+      store.set('user:gone', 2, 10);
+      t += 10;
+      expect(store.deletePattern('user:*')).toBe(1);
+      expect(store.size).toBe(0);
+      expect(store.stats()).toMatchObject({ deletes: 1, expirations: 1 });
+    });
+
+    it('clear empties the store, which keeps working afterwards', () => {
+      const store = makeStore();
+      store.set('a', 1);
+      store.set('b', 2, 0, { tags: ['t'] });
+      store.clear();
+      expect(store.size).toBe(0);
+      expect(store.get('a')).toBeUndefined();
+      expect(store.keys()).toEqual([]);
+      expect(store.stats()).toMatchObject({ entries: 0, bytes: 0 });
+      store.set('c', 3);
+      expect(store.get('c')).toBe(3);
+    });
+
+    it('a load that began before clear does not cache its tagged value', () => {
+      const store = makeStore();
+      const stamp = store.tagStamp();
+      store.clear();
+      store.set('k', 'loaded before clear', 0, { tags: ['t'], stamp });
+      expect(store.get('k')).toBeUndefined();
+    });
+  });
+
+  describe('stats', () => {
+    it('counts hits, misses, sets, deletes, evictions and expirations', () => {
+      const store = makeStore({ maxEntries: 2, maxBytes: 123_456 });
+      store.set('a', 1);
+      store.set('b', 2, 10);
+      store.get('a'); // hit
+      store.get('nope'); // miss
+      t += 10;
+      store.get('b'); // expired: miss
+      store.set('c', 3);
+      store.set('d', 4); // evicts a
+      store.delete('c');
+      const stats = store.stats();
+      expect(stats).toEqual({
+        hits: 1,
+        misses: 2,
+        sets: 4,
+        deletes: 1,
+        evictions: 1,
+        expirations: 1,
+        tagInvalidations: 0,
+        oversized: 0,
+        entries: 1,
+        bytes: bytesOf('d', 4),
+        maxEntries: 2,
+        maxBytes: 123_456,
+      });
+    });
+  });
+
+  describe('tags', () => {
+    it('invalidateTags makes tagged entries misses and leaves the others', () => {
+      const store = makeStore();
+      store.set('a', 1, 0, { tags: ['room:1'] });
+      store.set('b', 2, 0, { tags: ['room:2'] });
+      store.set('c', 3);
+      store.invalidateTags(['room:1']);
+      expect(store.get('a')).toBeUndefined();
+      expect(store.get('b')).toBe(2);
+      expect(store.get('c')).toBe(3);
+      expect(store.stats()).toMatchObject({ tagInvalidations: 1, misses: 1, hits: 2, entries: 2 });
+    });
+
+    it('an entry with several tags goes stale when any one of them is invalidated', () => {
+      const store = makeStore();
+      store.set('a', 1, 0, { tags: ['user:1', 'room:1'] });
+      store.invalidateTags(['room:1']);
+      expect(store.has('a')).toBe(false);
+    });
+
+    it('a value set after an invalidation is fresh', () => {
+      const store = makeStore();
+      store.set('a', 1, 0, { tags: ['t'] });
+      store.invalidateTags(['t']);
+      store.set('a', 2, 0, { tags: ['t'] });
+      expect(store.get('a')).toBe(2);
+    });
+
+    it('an empty tag list is untagged and invalidateTags([]) changes nothing', () => {
+      const store = makeStore();
+      store.set('a', 1, 0, { tags: [] });
+      store.set('b', 2, 0, { tags: ['t'] });
+      store.invalidateTags([]);
+      expect(store.get('a')).toBe(1);
+      expect(store.get('b')).toBe(2);
+    });
+
+    it('a stamp taken before an invalidation makes a later set of that tag stale at once (load race)', () => {
+      const store = makeStore();
+      const stamp = store.tagStamp(); // the load begins
+      store.invalidateTags(['session:1']); // a write lands while it runs
+      store.set('session', 'old data', 0, { tags: ['session:1'], stamp });
+      expect(store.get('session')).toBeUndefined();
+      expect(store.stats().tagInvalidations).toBe(1);
+    });
+
+    it('a stamp taken before an invalidation of another tag stays fresh', () => {
+      const store = makeStore();
+      const stamp = store.tagStamp();
+      store.invalidateTags(['other']);
+      store.set('session', 'data', 0, { tags: ['session:1'], stamp });
+      expect(store.get('session')).toBe('data');
+    });
+
+    it('a stamp taken after the invalidation is fresh', () => {
+      const store = makeStore();
+      store.invalidateTags(['session:1']);
+      const stamp = store.tagStamp();
+      store.set('session', 'new data', 0, { tags: ['session:1'], stamp });
+      expect(store.get('session')).toBe('new data');
+    });
+
+    it('drops every tagged entry, and only those, when the tag history overflows', () => {
+      const store = makeStore();
+      store.set('tagged', 1, 0, { tags: ['t'] });
+      store.set('plain', 2);
+      const manyTags = Array.from({ length: 100_001 }, (_, i) => `tag:${i}`);
+      store.invalidateTags(manyTags);
+      expect(store.size).toBe(1);
+      expect(store.has('tagged')).toBe(false);
+      expect(store.get('plain')).toBe(2);
+      store.set('tagged', 3, 0, { tags: ['t'] });
+      expect(store.get('tagged')).toBe(3);
+    });
+  });
+
+  describe('background sweeper', () => {
+    beforeEach(() => {
+      jest.useFakeTimers();
+    });
+
+    it('removes expired entries without them being read', () => {
+      const store = makeStore({ sweepIntervalMs: 100, sweepBatchSize: 100 });
+      for (let i = 0; i < 5; i++) store.set(`gone:${i}`, i, 50);
+      for (let i = 0; i < 5; i++) store.set(`live:${i}`, i);
+      t += 50;
+      expect(store.size).toBe(10); // nothing dropped until the sweeper runs
+      jest.advanceTimersByTime(100);
+      expect(store.size).toBe(5);
+      expect(store.stats()).toMatchObject({ entries: 5, expirations: 5, hits: 0, misses: 0 });
+      expect(store.keys().sort()).toEqual(['live:0', 'live:1', 'live:2', 'live:3', 'live:4']);
+    });
+
+    it('looks at no more than sweepBatchSize entries per tick and resumes where it stopped', () => {
+      const store = makeStore({ sweepIntervalMs: 100, sweepBatchSize: 3 });
+      for (let i = 0; i < 10; i++) store.set(`k${i}`, i, 50);
+      t += 50;
+      jest.advanceTimersByTime(100);
+      expect(store.size).toBe(7);
+      expect(store.stats().expirations).toBe(3);
+      jest.advanceTimersByTime(100);
+      expect(store.size).toBe(4);
+      jest.advanceTimersByTime(200);
+      expect(store.size).toBe(0);
+      expect(store.stats()).toMatchObject({ entries: 0, bytes: 0, expirations: 10, misses: 0 });
+    });
+
+    it('starts a new pass after a full one, catching entries that expired since', () => {
+      const store = makeStore({ sweepIntervalMs: 100, sweepBatchSize: 10 });
+      store.set('early', 1, 50);
+      store.set('late', 2, 500);
+      t += 50;
+      jest.advanceTimersByTime(100);
+      expect(store.keys()).toEqual(['late']);
+      t += 450;
+      jest.advanceTimersByTime(200);
+      expect(store.size).toBe(0);
+    });
+
+    it('sweepIntervalMs 0 starts no timer: expired entries are dropped only when touched', () => {
+      const store = makeStore({ sweepIntervalMs: 0 });
+      expect(jest.getTimerCount()).toBe(0);
+      store.set('a', 1, 10);
+      t += 10;
+      jest.advanceTimersByTime(10_000);
+      expect(store.size).toBe(1);
+      expect(store.get('a')).toBeUndefined();
+      expect(store.size).toBe(0);
+    });
+
+    it('close stops the sweeper and the store keeps working', () => {
+      const store = makeStore({ sweepIntervalMs: 100, sweepBatchSize: 10 });
+      store.set('a', 1, 10);
+      store.close();
+      expect(jest.getTimerCount()).toBe(0);
+      t += 10;
+      jest.advanceTimersByTime(1_000);
+      expect(store.size).toBe(1);
+      store.set('b', 2);
+      expect(store.get('b')).toBe(2);
+      expect(store.get('a')).toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,65 @@
+import { redisInsStore } from 'cache-manager-ioredis-yet';
+import Redis, { Cluster, RedisOptions } from 'ioredis';
+
+export type RedisClient = Redis | Cluster;
+
+export interface RedisConnectionOptions {
+  url?: string;
+  clusterNodes?: string[];
+  commandTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+/** Reconnect delay: doubles from 50 ms up to 2 s, with jitter so that N instances do not stampede. */
+export function reconnectDelayMs(attempt: number): number {
+  const base = Math.min(50 * 2 ** Math.min(attempt, 6), 2_000);
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+/**
+ * The ioredis client behind the Redis tier, wrapped by cache-manager-ioredis-yet's store.
+ * We use that store for its client only: its `reset()` sends FLUSHDB, its `keys()` sends KEYS and
+ * its serializer does not round-trip values, so RedisStore never calls them.
+ *
+ * - `lazyConnect`: boot decides how long to wait for Redis (see RedisStore.connect);
+ * - `enableOfflineQueue: false`: while disconnected a command fails at once instead of waiting
+ *   in a queue for a Redis that may never come back;
+ * - `commandTimeout`: no command waits longer than `commandTimeoutMs`;
+ * - `enableAutoPipelining`: commands issued in the same tick share one round trip.
+ */
+export function createRedisClient(options: RedisConnectionOptions): RedisClient {
+  const common: RedisOptions = {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    enableAutoPipelining: true,
+    commandTimeout: options.commandTimeoutMs,
+    connectTimeout: options.connectTimeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: reconnectDelayMs,
+  };
+  let client: RedisClient;
+  if (options.clusterNodes?.length) {
+    client = new Cluster(options.clusterNodes.map(parseHostPort), {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      enableAutoPipelining: true,
+      clusterRetryStrategy: reconnectDelayMs,
+      redisOptions: common,
+    });
+  } else if (options.url) {
+    client = new Redis(options.url, common);
+  } else {
+    throw new Error('createRedisClient needs a url or cluster nodes');
+  }
+  return redisInsStore(client as Redis).client as RedisClient;
+}
+
+function parseHostPort(node: string): { host: string; port: number } {
+  const at = node.lastIndexOf(':');
+  const host = at === -1 ? node : node.slice(0, at);
+  const port = at === -1 ? 6379 : Number(node.slice(at + 1));
+  if (!host || !Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new Error(`not a host:port Redis cluster node: "${node}"`);
+  }
+  return { host, port };
+}

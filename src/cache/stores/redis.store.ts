@@ -1,0 +1,328 @@
+import { Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { Cluster } from 'ioredis';
+import { INTERNAL_KEY_NAMESPACE } from '../chat-cache.constants';
+import { RedisTagVersions } from '../invalidation/redis-tag-versions';
+import { CircuitBreaker, CircuitState } from '../resilience/circuit-breaker';
+import { escapeGlob } from '../util/glob';
+import { assertKey, assertPattern, assertTags } from '../util/keys';
+import { resolveTtlMs } from '../util/ttl';
+import { RedisClient } from './redis-client.factory';
+import { encodeRecord, parseRecord, recordValue } from './redis-record';
+
+const SCAN_COUNT = 1_000;
+
+export interface RedisStoreOptions {
+  keyPrefix: string;
+  /** TTL of a `set` without one; 0 means no expiry. */
+  defaultTtlMs: number;
+  commandTimeoutMs: number;
+  connectTimeoutMs: number;
+  circuitFailureThreshold: number;
+  circuitOpenMs: number;
+  /** Shown in logs, without its password. */
+  description?: string;
+}
+
+export interface RedisStoreStats {
+  hits: number;
+  misses: number;
+  sets: number;
+  deletes: number;
+  /** Entries found in Redis but stale because one of their tags was invalidated after their load began. */
+  tagInvalidations: number;
+  errors: number;
+  timeouts: number;
+  /** Calls refused at once because the circuit was open. */
+  rejections: number;
+  circuit: CircuitState;
+  connected: boolean;
+}
+
+export interface RedisEntry<T> {
+  value: T;
+  /** Epoch ms, 0 for never. */
+  expiresAt: number;
+  tags: string[] | undefined;
+}
+
+export type RedisStoreEvent = 'ready' | 'lost' | 'circuit-open' | 'circuit-closed';
+
+/** Thrown instead of calling Redis while the circuit breaker is open. */
+export class RedisUnavailableError extends Error {
+  constructor() {
+    super('Redis is unavailable (circuit open)');
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+/**
+ * The L2 tier. Keys are relative to `keyPrefix`; patterns can never reach outside it. Every call is
+ * bounded by `commandTimeoutMs` and goes through a circuit breaker; failures are thrown (CacheService
+ * turns them into misses). Nothing here sends FLUSHDB, FLUSHALL or KEYS: clearing scans our prefix.
+ */
+export class RedisStore {
+  private readonly logger = new Logger('ChatCache');
+  private readonly breaker: CircuitBreaker;
+  private readonly tagVersions: RedisTagVersions;
+  private readonly listeners = new Set<(event: RedisStoreEvent) => void>();
+  private everReady = false;
+  private lostLogged = false;
+  private closing = false;
+  private lastError = '';
+  private counters = { hits: 0, misses: 0, sets: 0, deletes: 0, tagInvalidations: 0, errors: 0, timeouts: 0, rejections: 0 };
+
+  constructor(
+    readonly client: RedisClient,
+    private readonly options: RedisStoreOptions,
+  ) {
+    this.breaker = new CircuitBreaker({
+      failureThreshold: options.circuitFailureThreshold,
+      openMs: options.circuitOpenMs,
+      onStateChange: (state, previous) => this.onCircuitChange(state, previous),
+    });
+    this.tagVersions = new RedisTagVersions(client, (tag) => this.fullKey(`${INTERNAL_KEY_NAMESPACE}tag:${tag}`));
+    client.on('ready', () => this.onReady());
+    client.on('close', () => this.onLost());
+    client.on('error', (error: Error) => {
+      this.lastError = error.message; // ioredis reports every reconnect attempt: log state changes only
+    });
+  }
+
+  /** True while the client is connected (the circuit breaker may still refuse calls). */
+  get connected(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  get keyPrefix(): string {
+    return this.options.keyPrefix;
+  }
+
+  /**
+   * Connects, waiting at most `connectTimeoutMs`. Resolves false (never throws) when Redis is not
+   * there: the client goes on reconnecting in the background and the cache serves from memory.
+   */
+  async connect(): Promise<boolean> {
+    if (this.client.status === 'ready') return true;
+    const ready = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), this.options.connectTimeoutMs);
+      this.client.once('ready', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    if (this.client.status === 'wait') this.client.connect().catch(() => undefined);
+    const connected = await ready;
+    if (!connected) {
+      this.lostLogged = true;
+      this.logger.warn(
+        `Redis at ${this.describe()} is unavailable (${this.lastError || 'no answer'}); serving from memory, reconnecting in the background`,
+      );
+    }
+    return connected;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    try {
+      if (this.client.status === 'ready') await this.client.quit();
+    } catch {
+      // already gone: disconnect below
+    } finally {
+      this.client.disconnect();
+    }
+  }
+
+  /** Listens to connection and circuit changes; returns the unsubscribe function. */
+  onEvent(listener: (event: RedisStoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async get<T = unknown>(key: string): Promise<T | undefined> {
+    return (await this.getEntry<T>(key))?.value;
+  }
+
+  /** The value with its expiry and tags, or undefined when absent, expired or invalidated by a tag. */
+  async getEntry<T = unknown>(key: string): Promise<RedisEntry<T> | undefined> {
+    assertKey(key);
+    return this.run(async () => {
+      const raw = await this.client.get(this.fullKey(key));
+      if (raw === null) {
+        this.counters.misses++;
+        return undefined;
+      }
+      const record = parseRecord(raw);
+      if (record.tags !== undefined) {
+        const current = await this.tagVersions.current(record.tags);
+        if (current.some((version, i) => version === null || version !== record.tagVersions?.[i])) {
+          this.counters.tagInvalidations++;
+          this.counters.misses++;
+          return undefined;
+        }
+      }
+      this.counters.hits++;
+      return { value: recordValue<T>(record), expiresAt: record.expiresAt, tags: record.tags };
+    });
+  }
+
+  async mget<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    return Promise.all(keys.map((key) => this.get<T>(key)));
+  }
+
+  /**
+   * Stores `value` for `ttlMs` (default TTL when omitted, 0 for never). With tags, pass the
+   * `tagVersions` snapshot taken before the value was loaded, so that an invalidation that landed
+   * during the load makes it stale; without a snapshot one is taken now.
+   */
+  async set(key: string, value: unknown, ttlMs?: number, tags?: readonly string[], tagVersions?: readonly string[]): Promise<void> {
+    assertKey(key);
+    const ttl = resolveTtlMs(ttlMs, this.options.defaultTtlMs);
+    if (value === undefined) {
+      await this.delete(key);
+      return;
+    }
+    return this.run(async () => {
+      let versions = tagVersions;
+      if (tags && tags.length > 0 && versions === undefined) versions = await this.tagVersions.snapshot(tags, ttl);
+      const raw = encodeRecord(value, ttl === 0 ? 0 : Date.now() + ttl, tags, versions);
+      if (ttl === 0) await this.client.set(this.fullKey(key), raw);
+      else await this.client.set(this.fullKey(key), raw, 'PX', ttl);
+      this.counters.sets++;
+    });
+  }
+
+  async mset(entries: ReadonlyArray<readonly [key: string, value: unknown, ttlMs?: number]>): Promise<void> {
+    await Promise.all(entries.map(([key, value, ttlMs]) => this.set(key, value, ttlMs)));
+  }
+
+  /** Current versions of `tags` for an entry of `ttlMs`; pass them to `set` after the load. */
+  async snapshotTags(tags: readonly string[], ttlMs?: number): Promise<string[]> {
+    assertTags(tags);
+    const ttl = resolveTtlMs(ttlMs, this.options.defaultTtlMs);
+    return this.run(() => this.tagVersions.snapshot(tags, ttl));
+  }
+
+  /** Deletes keys; returns how many existed. */
+  async delete(keys: string | readonly string[]): Promise<number> {
+    const list = typeof keys === 'string' ? [keys] : keys;
+    list.forEach((key) => assertKey(key));
+    if (list.length === 0) return 0;
+    return this.run(async () => {
+      const deleted = await this.unlink(list.map((key) => this.fullKey(key)));
+      this.counters.deletes += deleted;
+      return deleted;
+    });
+  }
+
+  /** Makes every entry tagged with one of `tags` stale on every instance, in O(tags). */
+  async invalidateTags(tags: readonly string[]): Promise<void> {
+    assertTags(tags);
+    if (tags.length === 0) return;
+    return this.run(() => this.tagVersions.invalidate(tags));
+  }
+
+  /**
+   * Deletes the keys matching a glob inside our prefix (the prefix is escaped, so `*` cannot reach
+   * another application's keys), by SCAN + UNLINK in batches on every master; returns how many.
+   */
+  async deletePattern(pattern: string): Promise<number> {
+    assertPattern(pattern);
+    return this.run(() => this.scanAndUnlink(escapeGlob(this.options.keyPrefix) + pattern));
+  }
+
+  /** Deletes every key of our prefix (and nothing else: no FLUSHDB); returns how many. */
+  async clear(): Promise<number> {
+    return this.deletePattern('*');
+  }
+
+  publish(channel: string, message: string): Promise<number> {
+    return this.run(() => this.client.publish(channel, message));
+  }
+
+  /** A second connection with the same settings, for pub/sub (a subscribed connection can do nothing else). */
+  createSubscriber(): RedisClient {
+    return this.client.duplicate() as RedisClient;
+  }
+
+  fullKey(key: string): string {
+    return this.options.keyPrefix + key;
+  }
+
+  stats(): RedisStoreStats {
+    return { ...this.counters, circuit: this.breaker.state, connected: this.connected };
+  }
+
+  private async run<T>(operation: () => Promise<T>): Promise<T> {
+    if (!this.breaker.allowRequest()) {
+      this.counters.rejections++;
+      throw new RedisUnavailableError();
+    }
+    try {
+      const result = await operation();
+      this.breaker.recordSuccess();
+      return result;
+    } catch (error) {
+      this.breaker.recordFailure();
+      if (error instanceof Error && /timed out/i.test(error.message)) this.counters.timeouts++;
+      else this.counters.errors++;
+      throw error;
+    }
+  }
+
+  private async scanAndUnlink(match: string): Promise<number> {
+    const nodes: Redis[] = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+    let deleted = 0;
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
+        cursor = next;
+        if (keys.length > 0) deleted += await this.unlink(keys);
+      } while (cursor !== '0');
+    }
+    this.counters.deletes += deleted;
+    return deleted;
+  }
+
+  /** One UNLINK for a single node; one per key on a cluster, where keys of a batch span slots. */
+  private async unlink(fullKeys: string[]): Promise<number> {
+    if (!(this.client instanceof Cluster)) return this.client.unlink(...fullKeys);
+    const counts = await Promise.all(fullKeys.map((key) => this.client.unlink(key)));
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+
+  private onReady(): void {
+    const reconnected = this.lostLogged;
+    this.lostLogged = false;
+    if (!this.everReady || reconnected) this.logger.log(`Redis ${reconnected ? 'reconnected' : 'connected'} at ${this.describe()}`);
+    this.everReady = true;
+    this.breaker.probeNow();
+    this.emit('ready');
+  }
+
+  private onLost(): void {
+    if (this.closing || this.lostLogged || !this.everReady) return;
+    this.lostLogged = true;
+    this.logger.warn(`Redis connection lost (${this.lastError || 'closed'}); serving from memory while it reconnects`);
+    this.emit('lost');
+  }
+
+  private onCircuitChange(state: CircuitState, previous: CircuitState): void {
+    if (state === 'open' && previous === 'closed') {
+      this.logger.warn(`Redis circuit opened after ${this.options.circuitFailureThreshold} failures; skipping Redis for ${this.options.circuitOpenMs} ms`);
+      this.emit('circuit-open');
+    } else if (state === 'closed') {
+      this.logger.log('Redis circuit closed: Redis answers again');
+      this.emit('circuit-closed');
+    }
+  }
+
+  private emit(event: RedisStoreEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private describe(): string {
+    return this.options.description ?? 'redis';
+  }
+}

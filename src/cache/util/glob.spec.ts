@@ -1,0 +1,101 @@
+import { escapeGlob, globToRegExp } from './glob';
+
+/** The subset of `candidates` that `pattern` selects. */
+function selects(pattern: string, candidates: string[]): string[] {
+  const matcher = globToRegExp(pattern);
+  return candidates.filter((candidate) => matcher.test(candidate));
+}
+
+describe('globToRegExp (Redis MATCH semantics)', () => {
+  it('matches the whole key, not a part of it', () => {
+    expect(selects('user', ['user', 'user:1', 'a:user'])).toEqual(['user']);
+  });
+
+  it('* matches any run of characters, including none, colons and newlines', () => {
+    expect(selects('user:*', ['user:', 'user:1', 'user:1:profile', 'user:a\nb', 'users:1', 'room:1'])).toEqual([
+      'user:',
+      'user:1',
+      'user:1:profile',
+      'user:a\nb',
+    ]);
+    expect(selects('*:profile', ['user:1:profile', 'profile', ':profile'])).toEqual(['user:1:profile', ':profile']);
+    expect(selects('*', ['', 'anything'])).toEqual(['', 'anything']);
+  });
+
+  it('? matches exactly one character', () => {
+    expect(selects('user:?', ['user:1', 'user:a', 'user:\n', 'user:', 'user:10'])).toEqual(['user:1', 'user:a', 'user:\n']);
+  });
+
+  it('[abc] matches one of the listed characters', () => {
+    expect(selects('room:[abc]', ['room:a', 'room:b', 'room:c', 'room:d', 'room:ab', 'room:'])).toEqual(['room:a', 'room:b', 'room:c']);
+  });
+
+  it('[^a] matches one character other than those listed', () => {
+    expect(selects('room:[^a]', ['room:a', 'room:b', 'room:z', 'room:', 'room:bb'])).toEqual(['room:b', 'room:z']);
+  });
+
+  it('[a-z] matches one character of the range', () => {
+    expect(selects('v[0-9]', ['v0', 'v5', 'v9', 'va', 'v10'])).toEqual(['v0', 'v5', 'v9']);
+    expect(selects('[a-c]x', ['ax', 'bx', 'cx', 'dx', 'Ax'])).toEqual(['ax', 'bx', 'cx']);
+  });
+
+  it('a reversed range [z-a] is accepted, as Redis accepts it', () => {
+    expect(selects('[c-a]', ['a', 'b', 'c', 'd'])).toEqual(['a', 'b', 'c']);
+  });
+
+  it('inside a class, \\x is a literal x', () => {
+    expect(selects('[\\]]', [']', '\\', '\\]'])).toEqual([']']);
+    expect(selects('[\\-a]', ['-', 'a', 'b'])).toEqual(['-', 'a']);
+  });
+
+  it('regex syntax inside a class is literal', () => {
+    expect(selects('[.^$]', ['.', '^', '$', 'x'])).toEqual(['.', '^', '$']);
+  });
+
+  it('an unterminated class runs to the end of the pattern, as in Redis', () => {
+    expect(selects('a[bc', ['ab', 'ac', 'a[bc', 'a'])).toEqual(['ab', 'ac']);
+  });
+
+  it('[] matches nothing and [^] matches any one character, as in Redis', () => {
+    expect(selects('a[]', ['a', 'a]', 'ab'])).toEqual([]);
+    expect(selects('a[^]', ['a', 'ab', 'a]', 'abc'])).toEqual(['ab', 'a]']);
+  });
+
+  it('\\* and \\? are literal', () => {
+    expect(selects('a\\*b', ['a*b', 'axb', 'ab', 'axxb'])).toEqual(['a*b']);
+    expect(selects('a\\?b', ['a?b', 'axb'])).toEqual(['a?b']);
+    expect(selects('a\\[b]', ['a[b]', 'ab'])).toEqual(['a[b]']);
+    expect(selects('a\\\\b', ['a\\b', 'ab'])).toEqual(['a\\b']);
+  });
+
+  it('a trailing backslash is a literal backslash', () => {
+    expect(selects('a\\', ['a\\', 'a'])).toEqual(['a\\']);
+  });
+
+  it('regex metacharacters in a pattern are literal', () => {
+    expect(selects('a.b', ['a.b', 'axb'])).toEqual(['a.b']);
+    expect(selects('(x)', ['(x)', 'x'])).toEqual(['(x)']);
+    expect(selects('a+', ['a+', 'a', 'aa'])).toEqual(['a+']);
+    expect(selects('^a$', ['^a$', 'a'])).toEqual(['^a$']);
+    expect(selects('a|b', ['a|b', 'a', 'b'])).toEqual(['a|b']);
+    expect(selects('x{2}', ['x{2}', 'xx'])).toEqual(['x{2}']);
+    expect(selects('a/b', ['a/b'])).toEqual(['a/b']);
+  });
+});
+
+describe('escapeGlob', () => {
+  it('escapes * ? [ ] and \\ with a backslash and leaves other characters alone', () => {
+    expect(escapeGlob('we*ird')).toBe('we\\*ird');
+    expect(escapeGlob('a?b[c]d\\e')).toBe('a\\?b\\[c\\]d\\\\e');
+    expect(escapeGlob('plain:key.with(regex)+chars')).toBe('plain:key.with(regex)+chars');
+  });
+
+  it('makes a literal prefix usable in front of a wildcard', () => {
+    expect(selects(escapeGlob('we*ird') + '*', ['we*irdX', 'we*ird', 'weXirdX', 'weird'])).toEqual(['we*irdX', 'we*ird']);
+  });
+
+  it('an escaped text matches exactly itself', () => {
+    const text = 'a*b?c[d]e\\f^g$.h';
+    expect(selects(escapeGlob(text), [text, 'aXb?c[d]e\\f^g$.h', 'a*bXc[d]e\\f^g$.h', 'a*b?cde\\f^g$.h', 'a*b?c[d]ef^g$.h'])).toEqual([text]);
+  });
+});

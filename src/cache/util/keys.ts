@@ -1,0 +1,27 @@
+import { INTERNAL_KEY_NAMESPACE } from '../chat-cache.constants';
+
+/** Rejects what cannot be a cache key: a programming error, reported at the call that made it. */
+export function assertKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string' || key.length === 0) {
+    throw new TypeError(`a cache key must be a non-empty string (got ${describe(key)})`);
+  }
+  if (key.startsWith(INTERNAL_KEY_NAMESPACE)) {
+    throw new TypeError(`cache keys may not start with "${INTERNAL_KEY_NAMESPACE}", which chat-cache keeps for itself`);
+  }
+}
+
+export function assertPattern(pattern: unknown): asserts pattern is string {
+  if (typeof pattern !== 'string' || pattern.length === 0) {
+    throw new TypeError(`a key pattern must be a non-empty string (got ${describe(pattern)})`);
+  }
+}
+
+export function assertTags(tags: unknown): asserts tags is readonly string[] {
+  if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string' || tag.length === 0)) {
+    throw new TypeError(`tags must be an array of non-empty strings (got ${describe(tags)})`);
+  }
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? 'an array' : String(value);
+}

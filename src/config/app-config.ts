@@ -1,0 +1,21 @@
+import type { LogLevel } from '@nestjs/common';
+import type { CacheDriver } from '../cache';
+
+/** Everything the application reads from its environment, validated and typed. */
+export interface AppConfig {
+  nodeEnv: string;
+  port: number;
+  databasePath: string;
+  logLevel: LogLevel;
+  jwtSecret: string | undefined;
+  adminToken: string | undefined;
+  cache: {
+    driver: CacheDriver | undefined;
+    keyPrefix: string;
+    defaultTtlMs: number;
+    memory: { maxEntries: number; maxBytes: number };
+    redis: { url: string | undefined; clusterNodes: string[] | undefined; commandTimeoutMs: number };
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,87 @@
+import { ConfigError } from './config-error';
+import { loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('boots on an empty environment with the defaults of DESIGN.md', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      nodeEnv: 'development',
+      port: 3000,
+      databasePath: './data/chat.db',
+      logLevel: 'log',
+      jwtSecret: undefined,
+      adminToken: undefined,
+      cache: {
+        driver: undefined,
+        keyPrefix: 'chat:',
+        defaultTtlMs: 300_000,
+        memory: { maxEntries: 100_000, maxBytes: 67_108_864 },
+        redis: { url: undefined, clusterNodes: undefined, commandTimeoutMs: 250 },
+      },
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_PATH: ':memory:',
+      REDIS_URL: 'redis://:secret@cache:6380/2',
+      CACHE_DRIVER: 'redis',
+      CACHE_KEY_PREFIX: 'app1:',
+      CACHE_TTL_MS: '0',
+      CACHE_MAX_ENTRIES: '10',
+      CACHE_MAX_BYTES: '1024',
+      REDIS_COMMAND_TIMEOUT_MS: '50',
+      JWT_SECRET: 'x',
+      ADMIN_TOKEN: 'admin',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.databasePath).toBe(':memory:');
+    expect(config.cache).toEqual({
+      driver: 'redis',
+      keyPrefix: 'app1:',
+      defaultTtlMs: 0,
+      memory: { maxEntries: 10, maxBytes: 1024 },
+      redis: { url: 'redis://:secret@cache:6380/2', clusterNodes: undefined, commandTimeoutMs: 50 },
+    });
+    expect(config.adminToken).toBe('admin');
+    expect(config.logLevel).toBe('debug');
+  });
+
+  it('splits REDIS_CLUSTER_NODES', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'a:7000, b:7001' }).cache.redis.clusterNodes).toEqual(['a:7000', 'b:7001']);
+  });
+
+  it('treats empty variables (as copied from .env.example) as unset', () => {
+    expect(loadConfig({ REDIS_URL: '', CACHE_DRIVER: '', PORT: ' ' }).port).toBe(3000);
+  });
+
+  it.each([
+    ['PORT', { PORT: '70000' }],
+    ['PORT', { PORT: '3.5' }],
+    ['CACHE_TTL_MS', { CACHE_TTL_MS: 'abc' }],
+    ['CACHE_TTL_MS', { CACHE_TTL_MS: '-1' }],
+    ['CACHE_MAX_ENTRIES', { CACHE_MAX_ENTRIES: '0' }],
+    ['CACHE_MAX_BYTES', { CACHE_MAX_BYTES: '1e6' }],
+    ['REDIS_COMMAND_TIMEOUT_MS', { REDIS_COMMAND_TIMEOUT_MS: '0' }],
+    ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
+    ['REDIS_URL', { REDIS_URL: 'http://localhost:6379' }],
+    ['REDIS_CLUSTER_NODES', { REDIS_CLUSTER_NODES: 'a:7000,b' }],
+    ['CACHE_DRIVER', { CACHE_DRIVER: 'memcached' }],
+    ['CACHE_DRIVER', { CACHE_DRIVER: 'hybrid' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['JWT_SECRET', { NODE_ENV: 'production' }],
+  ])('a bad %s stops the boot with a message naming it', (variable, env) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as ConfigError).message.startsWith(variable)).toBe(true);
+    expect((error as ConfigError).message).not.toContain('\n');
+  });
+});
