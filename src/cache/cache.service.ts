@@ -120,7 +120,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       // An invalidation of this key during the load means the value may predate it: serve, don't keep.
       if (value === undefined || flight.invalidated) return value;
       this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
-      await this.shared?.write(key, value, ttlMs, tags, tagVersions);
+      this.shared?.writeInBackground(key, value, ttlMs, tags, tagVersions);
       return value;
     });
   }
@@ -139,7 +139,6 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     const stamp = this.l1?.tagStamp();
     await this.shared?.write(key, value, ttlMs, tags);
     this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
-    await this.shared?.announce({ keys: [key], reason: 'set' });
   }
 
   /** Deletes keys from every tier on every instance; returns how many existed (in Redis when used). */
@@ -150,8 +149,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     this.markLoadsInvalidated(list);
     let deleted = 0;
     for (const key of list) if (this.l1?.delete(key)) deleted++;
-    if (this.shared) deleted = await this.shared.delete(list);
-    await this.invalidated({ keys: list, reason: 'delete' });
+    if (this.shared) deleted = (await this.shared.delete(list)) ?? deleted;
+    this.notify({ keys: list, reason: 'delete' }, 'local');
     return deleted;
   }
 
@@ -161,7 +160,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     if (tags.length === 0) return;
     this.l1?.invalidateTags(tags);
     await this.shared?.invalidateTags(tags);
-    await this.invalidated({ tags: [...tags], reason: 'tags' });
+    this.notify({ tags: [...tags], reason: 'tags' }, 'local');
   }
 
   /** Deletes the keys matching a Redis-style glob, inside the prefix only; returns how many. */
@@ -170,8 +169,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     const matcher = globToRegExp(pattern);
     this.markLoadsInvalidated([], (key) => matcher.test(key));
     let deleted = this.l1?.deletePattern(pattern) ?? 0;
-    if (this.shared) deleted = await this.shared.deletePattern(pattern);
-    await this.invalidated({ patterns: [pattern], reason: 'pattern' });
+    if (this.shared) deleted = (await this.shared.deletePattern(pattern)) ?? deleted;
+    this.notify({ patterns: [pattern], reason: 'pattern' }, 'local');
     return deleted;
   }
 
@@ -180,7 +179,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     this.markLoadsInvalidated([], () => true);
     this.l1?.clear();
     await this.shared?.clear();
-    await this.invalidated({ clear: true, reason: 'clear' });
+    this.notify({ clear: true, reason: 'clear' }, 'local');
   }
 
   /** Calls `listener` after every invalidation, local or from another instance; returns the unsubscribe. */
@@ -233,12 +232,6 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   private markLoadsInvalidated(keys: readonly string[], matches?: (key: string) => boolean): void {
     this.loads.invalidate(keys, matches);
     this.reads.invalidate(keys, matches);
-  }
-
-  /** After a local invalidation: tell the other instances, then the listeners. */
-  private async invalidated(announcement: Announcement): Promise<void> {
-    await this.shared?.announce(announcement);
-    this.notify(announcement, 'local');
   }
 
   private applyRemote(message: InvalidationMessage): void {

@@ -22,10 +22,13 @@ export type Announcement = Omit<InvalidationMessage, 'instance' | 'sentAt'>;
  * never reaches the caller. Reads that fail are misses; writes, deletes, invalidations and
  * announcements that fail are recorded in a repair journal, L2 is not read until they are replayed
  * (it may hold what they should have removed), and they are replayed as soon as Redis answers.
+ * A call never waits on a sick Redis twice: when the Redis step fails, its announcement is left to
+ * the repair (the other instances lost their bus too, and flush their L1 when it comes back).
  */
 export class SharedTier {
   private readonly logger = new Logger('ChatCache');
   private readonly journal = new L2RepairJournal();
+  private readonly backgroundWrites = new Set<Promise<unknown>>();
   private repairTimer: NodeJS.Timeout | undefined;
   private repairing = false;
   private failures = 0;
@@ -48,6 +51,7 @@ export class SharedTier {
   async stop(): Promise<void> {
     if (this.repairTimer) clearInterval(this.repairTimer);
     this.repairTimer = undefined;
+    await Promise.all(this.backgroundWrites);
     await this.bus?.close();
   }
 
@@ -77,33 +81,37 @@ export class SharedTier {
     }
   }
 
-  write(key: string, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): Promise<unknown> {
-    return this.guard({ keys: [key] }, () => this.store.set(key, value, ttlMs, tags, tagVersions));
+  /** Stores a value in Redis, then tells the other instances to drop their copies of the key. */
+  async write(key: string, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): Promise<void> {
+    await this.mutate({ keys: [key], reason: 'set' }, () => this.store.set(key, value, ttlMs, tags, tagVersions).then(() => 0));
   }
 
-  async delete(keys: readonly string[]): Promise<number> {
-    return (await this.guard({ keys: [...keys] }, () => this.store.delete(keys))) ?? 0;
+  /**
+   * Stores a freshly loaded value without making the caller wait: the caller has its value, and no
+   * other instance needs to hear of a cache fill. Failures are journaled as with `write`.
+   */
+  writeInBackground(key: string, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): void {
+    const pending: Promise<unknown> = this.guard({ keys: [key] }, () => this.store.set(key, value, ttlMs, tags, tagVersions)).finally(
+      () => this.backgroundWrites.delete(pending),
+    );
+    this.backgroundWrites.add(pending);
+  }
+
+  /** Deletes keys in Redis and announces it; the count is undefined when Redis could not say. */
+  delete(keys: readonly string[]): Promise<number | undefined> {
+    return this.mutate({ keys: [...keys], reason: 'delete' }, () => this.store.delete(keys));
   }
 
   async invalidateTags(tags: readonly string[]): Promise<void> {
-    await this.guard({ tags: [...tags] }, () => this.store.invalidateTags(tags));
+    await this.mutate({ tags: [...tags], reason: 'tags' }, () => this.store.invalidateTags(tags).then(() => 0));
   }
 
-  async deletePattern(pattern: string): Promise<number> {
-    return (await this.guard({ patterns: [pattern] }, () => this.store.deletePattern(pattern))) ?? 0;
+  deletePattern(pattern: string): Promise<number | undefined> {
+    return this.mutate({ patterns: [pattern], reason: 'pattern' }, () => this.store.deletePattern(pattern));
   }
 
-  async clear(): Promise<number> {
-    return (await this.guard({ clearAll: true }, () => this.store.clear())) ?? 0;
-  }
-
-  /** Tells the other instances to drop their L1 copies; a lost announcement is replayed later. */
-  async announce(message: Announcement): Promise<void> {
-    if (this.bus === undefined) return;
-    if (!(await this.bus.publish(message))) {
-      this.failures++;
-      this.remember({ keys: message.keys, tags: message.tags, patterns: message.patterns, clearAll: message.clear });
-    }
+  clear(): Promise<number | undefined> {
+    return this.mutate({ clear: true, reason: 'clear' }, () => this.store.clear());
   }
 
   stats(): SharedTierStats {
@@ -150,6 +158,16 @@ export class SharedTier {
     for (const pattern of repairs.patterns) await this.store.deletePattern(pattern);
   }
 
+  /** Applies a change to Redis, then announces it; on failure both are left to the repair. */
+  private async mutate(announcement: Announcement, operation: () => Promise<number>): Promise<number | undefined> {
+    const result = await this.guard(repairsOf(announcement), operation);
+    if (result !== undefined && this.bus && !(await this.bus.publish(announcement))) {
+      this.failures++;
+      this.remember(repairsOf(announcement));
+    }
+    return result;
+  }
+
   private async guard<T>(repairs: Partial<L2Repairs>, operation: () => Promise<T>): Promise<T | undefined> {
     try {
       return await operation();
@@ -167,6 +185,10 @@ export class SharedTier {
       this.repairTimer.unref();
     }
   }
+}
+
+function repairsOf(announcement: Announcement): Partial<L2Repairs> {
+  return { keys: announcement.keys, tags: announcement.tags, patterns: announcement.patterns, clearAll: announcement.clear };
 }
 
 function announcementOf(repairs: L2Repairs): Announcement {

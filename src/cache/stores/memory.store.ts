@@ -7,6 +7,8 @@ import { resolveTtlMs } from '../util/ttl';
 /** Map slot, list links, key and bookkeeping of one entry, added to the value's own estimate. */
 const ENTRY_OVERHEAD_BYTES = 96;
 const DEFAULT_SWEEP_BATCH = 1_000;
+/** Slots allocated up front; the arrays double as the store fills, up to `maxEntries`. */
+const INITIAL_SLOTS = 1_024;
 
 export interface MemoryStoreOptions {
   maxEntries: number;
@@ -45,36 +47,33 @@ export interface MemoryTagging {
   stamp?: number;
 }
 
-class MemoryEntry {
-  newer: MemoryEntry = this;
-  older: MemoryEntry = this;
-  constructor(
-    public key: string,
-    public value: unknown,
-    public expiresAt: number,
-    public bytes: number,
-    public tags: readonly string[] | undefined,
-    public stamp: number,
-  ) {}
-}
-
 /**
  * The L1 tier: a synchronous LRU map bounded by entries and estimated bytes, with per-entry TTLs
  * and O(tags) tag invalidation. Values are held by reference: treat what `get` returns as frozen.
  *
- * The hit path allocates nothing: one Map lookup, a TTL check against a coarse clock (skipped
- * for entries without TTL), a tag check (skipped for untagged entries) and four pointer writes.
+ * Entries live in slots of parallel arrays (a Map from key to slot, typed arrays for the LRU links
+ * and expiry), as lru-cache and mnemonist do: compact memory makes the hit path cheap. A hit
+ * allocates nothing: one Map lookup, a TTL check against a coarse clock (skipped for entries
+ * without TTL), a tag check (skipped for untagged entries) and six typed-array writes.
  */
 export class MemoryStore {
-  private readonly entries = new Map<string, MemoryEntry>();
-  /** Sentinel of a circular list: `head.older` is the most recently used entry, `head.newer` the least. */
-  private readonly head = new MemoryEntry('', undefined, 0, 0, undefined, 0);
+  private readonly slotOf = new Map<string, number>();
+  /** Slot 0 is the sentinel of a circular list: `older[0]` is the most recently used slot, `newer[0]` the least. */
+  private newer = new Uint32Array(INITIAL_SLOTS);
+  private older = new Uint32Array(INITIAL_SLOTS);
+  private expiresAt = new Float64Array(INITIAL_SLOTS);
+  private readonly slotKeys: (string | undefined)[] = [undefined];
+  private readonly slotValues: unknown[] = [undefined];
+  private readonly slotBytes: number[] = [0];
+  private readonly slotTags: (readonly string[] | undefined)[] = [undefined];
+  private readonly slotStamps: number[] = [0];
+  private readonly freeSlots: number[] = [];
   private readonly tagVersions = new LocalTagVersions();
   private readonly now: () => number;
   private readonly defaultTtlMs: number;
   private readonly sweepBatchSize: number;
   private sweepTimer: NodeJS.Timeout | undefined;
-  private sweepCursor: Iterator<MemoryEntry> | undefined;
+  private sweepCursor: Iterator<number> | undefined;
   private totalBytes = 0;
   private hitCount = 0;
   private missCount = 0;
@@ -97,36 +96,41 @@ export class MemoryStore {
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.slotOf.size;
   }
 
   get<T = unknown>(key: string): T | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined) {
+    const slot = this.slotOf.get(key);
+    if (slot === undefined) {
       this.missCount++;
       return undefined;
     }
-    if (this.dropIfStale(entry)) {
+    // Entries without TTL or tags (the common case) skip the staleness check entirely.
+    if ((this.expiresAt[slot] !== 0 || this.slotTags[slot] !== undefined) && this.dropIfStale(slot)) {
       this.missCount++;
       return undefined;
     }
-    const head = this.head;
-    if (head.older !== entry) {
-      entry.newer.older = entry.older;
-      entry.older.newer = entry.newer;
-      entry.older = head.older;
-      entry.newer = head;
-      head.older.newer = entry;
-      head.older = entry;
+    const older = this.older;
+    if (older[0] !== slot) {
+      const newer = this.newer;
+      const towardNewest = newer[slot];
+      const towardOldest = older[slot];
+      older[towardNewest] = towardOldest;
+      newer[towardOldest] = towardNewest;
+      const previousNewest = older[0];
+      older[slot] = previousNewest;
+      newer[slot] = 0;
+      newer[previousNewest] = slot;
+      older[0] = slot;
     }
     this.hitCount++;
-    return entry.value as T;
+    return this.slotValues[slot] as T;
   }
 
   /** True when `key` holds a live value; neither promotes it nor counts a hit or miss. */
   has(key: string): boolean {
-    const entry = this.entries.get(key);
-    return entry !== undefined && !this.dropIfStale(entry);
+    const slot = this.slotOf.get(key);
+    return slot !== undefined && !this.dropIfStale(slot);
   }
 
   /**
@@ -147,33 +151,32 @@ export class MemoryStore {
       this.delete(key);
       return;
     }
-    const expiresAt = ttl === 0 ? 0 : this.now() + ttl;
     const tags = tagging && tagging.tags.length > 0 ? tagging.tags : undefined;
-    const stamp = tags === undefined ? 0 : (tagging!.stamp ?? this.tagVersions.stamp());
     this.setCount++;
-    let entry = this.entries.get(key);
-    if (entry !== undefined) {
-      this.totalBytes += bytes - entry.bytes;
-      entry.value = value;
-      entry.expiresAt = expiresAt;
-      entry.bytes = bytes;
-      entry.tags = tags;
-      entry.stamp = stamp;
-      this.unlink(entry);
+    let slot = this.slotOf.get(key);
+    if (slot !== undefined) {
+      this.totalBytes -= this.slotBytes[slot];
+      this.unlink(slot);
     } else {
-      entry = new MemoryEntry(key, value, expiresAt, bytes, tags, stamp);
-      this.entries.set(key, entry);
-      this.totalBytes += bytes;
+      slot = this.allocateSlot();
+      this.slotOf.set(key, slot);
+      this.slotKeys[slot] = key;
     }
-    this.linkAsNewest(entry);
+    this.slotValues[slot] = value;
+    this.expiresAt[slot] = ttl === 0 ? 0 : this.now() + ttl;
+    this.slotBytes[slot] = bytes;
+    this.slotTags[slot] = tags;
+    this.slotStamps[slot] = tags === undefined ? 0 : (tagging!.stamp ?? this.tagVersions.stamp());
+    this.totalBytes += bytes;
+    this.linkAsNewest(slot);
     this.evictOverflow();
   }
 
   /** Deletes `key`; true when it held a live value (an expired or tag-stale entry is dropped, not counted). */
   delete(key: string): boolean {
-    const entry = this.entries.get(key);
-    if (entry === undefined || this.dropIfStale(entry)) return false;
-    this.remove(entry);
+    const slot = this.slotOf.get(key);
+    if (slot === undefined || this.dropIfStale(slot)) return false;
+    this.remove(slot);
     this.deleteCount++;
     return true;
   }
@@ -188,7 +191,7 @@ export class MemoryStore {
     if (tags.length === 0) return;
     if (!this.tagVersions.invalidate(tags)) {
       // The tag history overflowed and was forgotten: drop tagged entries, whose staleness it decided.
-      for (const entry of this.entries.values()) if (entry.tags !== undefined) this.remove(entry);
+      for (const slot of this.slotOf.values()) if (this.slotTags[slot] !== undefined) this.remove(slot);
     }
   }
 
@@ -196,9 +199,9 @@ export class MemoryStore {
   deletePattern(pattern: string): number {
     const matcher = globToRegExp(pattern);
     let deleted = 0;
-    for (const entry of this.entries.values()) {
-      if (!matcher.test(entry.key) || this.dropIfStale(entry)) continue;
-      this.remove(entry);
+    for (const [key, slot] of this.slotOf) {
+      if (!matcher.test(key) || this.dropIfStale(slot)) continue;
+      this.remove(slot);
       deleted++;
     }
     this.deleteCount += deleted;
@@ -209,16 +212,19 @@ export class MemoryStore {
   keys(pattern?: string): string[] {
     const matcher = pattern === undefined ? undefined : globToRegExp(pattern);
     const keys: string[] = [];
-    for (const entry of this.entries.values()) {
-      if (this.dropIfStale(entry)) continue;
-      if (matcher === undefined || matcher.test(entry.key)) keys.push(entry.key);
+    for (const [key, slot] of this.slotOf) {
+      if (this.dropIfStale(slot)) continue;
+      if (matcher === undefined || matcher.test(key)) keys.push(key);
     }
     return keys;
   }
 
   clear(): void {
-    this.entries.clear();
-    this.head.newer = this.head.older = this.head;
+    this.slotOf.clear();
+    this.slotKeys.length = this.slotValues.length = this.slotBytes.length = 1;
+    this.slotTags.length = this.slotStamps.length = 1;
+    this.freeSlots.length = 0;
+    this.newer[0] = this.older[0] = 0;
     this.totalBytes = 0;
     this.sweepCursor = undefined;
     this.tagVersions.reset();
@@ -234,7 +240,7 @@ export class MemoryStore {
       expirations: this.expirationCount,
       tagInvalidations: this.tagInvalidationCount,
       oversized: this.oversizedCount,
-      entries: this.entries.size,
+      entries: this.slotOf.size,
       bytes: this.totalBytes,
       maxEntries: this.options.maxEntries,
       maxBytes: this.options.maxBytes,
@@ -253,7 +259,7 @@ export class MemoryStore {
    */
   sweep(): number {
     const now = this.now();
-    const cursor = this.sweepCursor ?? this.entries.values();
+    const cursor = this.sweepCursor ?? this.slotOf.values();
     this.sweepCursor = cursor;
     let dropped = 0;
     for (let seen = 0; seen < this.sweepBatchSize; seen++) {
@@ -262,9 +268,9 @@ export class MemoryStore {
         this.sweepCursor = undefined; // a full pass ended: the next tick starts a new one
         break;
       }
-      const entry = next.value;
-      if (entry.expiresAt !== 0 && entry.expiresAt <= now) {
-        this.remove(entry);
+      const slot = next.value;
+      if (this.expiresAt[slot] !== 0 && this.expiresAt[slot] <= now) {
+        this.remove(slot);
         this.expirationCount++;
         dropped++;
       }
@@ -272,14 +278,16 @@ export class MemoryStore {
     return dropped;
   }
 
-  private dropIfStale(entry: MemoryEntry): boolean {
-    if (entry.expiresAt !== 0 && entry.expiresAt <= this.now()) {
-      this.remove(entry);
+  private dropIfStale(slot: number): boolean {
+    const expiresAt = this.expiresAt[slot];
+    if (expiresAt !== 0 && expiresAt <= this.now()) {
+      this.remove(slot);
       this.expirationCount++;
       return true;
     }
-    if (entry.tags !== undefined && this.tagVersions.isStale(entry.tags, entry.stamp)) {
-      this.remove(entry);
+    const tags = this.slotTags[slot];
+    if (tags !== undefined && this.tagVersions.isStale(tags, this.slotStamps[slot])) {
+      this.remove(slot);
       this.tagInvalidationCount++;
       return true;
     }
@@ -288,30 +296,61 @@ export class MemoryStore {
 
   private evictOverflow(): void {
     const { maxEntries, maxBytes } = this.options;
-    while (this.entries.size > maxEntries || this.totalBytes > maxBytes) {
-      const oldest = this.head.newer;
-      if (oldest === this.head) break;
+    while (this.slotOf.size > maxEntries || this.totalBytes > maxBytes) {
+      const oldest = this.newer[0];
+      if (oldest === 0) break;
       this.remove(oldest);
       this.evictionCount++;
     }
   }
 
-  private remove(entry: MemoryEntry): void {
-    this.entries.delete(entry.key);
-    this.unlink(entry);
-    this.totalBytes -= entry.bytes;
+  private allocateSlot(): number {
+    const free = this.freeSlots.pop();
+    if (free !== undefined) return free;
+    const slot = this.slotKeys.length;
+    if (slot >= this.newer.length) this.grow();
+    this.slotKeys.push(undefined);
+    this.slotValues.push(undefined);
+    this.slotBytes.push(0);
+    this.slotTags.push(undefined);
+    this.slotStamps.push(0);
+    return slot;
   }
 
-  private unlink(entry: MemoryEntry): void {
-    entry.newer.older = entry.older;
-    entry.older.newer = entry.newer;
+  /** Doubles the typed arrays (a store never needs more than maxEntries + 1 slots, sentinel included). */
+  private grow(): void {
+    const length = Math.min(this.newer.length * 2, this.options.maxEntries + 2);
+    const resize = <A extends Uint32Array | Float64Array>(from: A, to: A): A => {
+      to.set(from);
+      return to;
+    };
+    this.newer = resize(this.newer, new Uint32Array(length));
+    this.older = resize(this.older, new Uint32Array(length));
+    this.expiresAt = resize(this.expiresAt, new Float64Array(length));
   }
 
-  private linkAsNewest(entry: MemoryEntry): void {
-    const head = this.head;
-    entry.older = head.older;
-    entry.newer = head;
-    head.older.newer = entry;
-    head.older = entry;
+  private remove(slot: number): void {
+    this.slotOf.delete(this.slotKeys[slot]!);
+    this.unlink(slot);
+    this.totalBytes -= this.slotBytes[slot];
+    this.slotKeys[slot] = undefined;
+    this.slotValues[slot] = undefined; // let the value be collected
+    this.slotTags[slot] = undefined;
+    this.freeSlots.push(slot);
+  }
+
+  private unlink(slot: number): void {
+    const towardNewest = this.newer[slot];
+    const towardOldest = this.older[slot];
+    this.older[towardNewest] = towardOldest;
+    this.newer[towardOldest] = towardNewest;
+  }
+
+  private linkAsNewest(slot: number): void {
+    const previousNewest = this.older[0];
+    this.older[slot] = previousNewest;
+    this.newer[slot] = 0;
+    this.newer[previousNewest] = slot;
+    this.older[0] = slot;
   }
 }
