@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { RedisClient } from '../stores/redis-client.factory';
+import { closeRedisClient, RedisClient } from '../stores/redis-client.factory';
 import type { RedisStore } from '../stores/redis.store';
 import { InvalidationMessage, parseInvalidationMessage } from './invalidation-message';
 
@@ -75,13 +75,7 @@ export class InvalidationBus {
 
   async close(): Promise<void> {
     this.closed = true;
-    try {
-      if (this.subscriber.status === 'ready') await this.subscriber.quit();
-    } catch {
-      // already gone
-    } finally {
-      this.subscriber.disconnect();
-    }
+    await closeRedisClient(this.subscriber);
   }
 
   private async subscribe(): Promise<void> {

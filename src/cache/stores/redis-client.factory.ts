@@ -63,3 +63,14 @@ function parseHostPort(node: string): { host: string; port: number } {
   }
   return { host, port };
 }
+
+/** QUIT when connected (replies in flight still arrive), then drop the socket and any reconnect timer. */
+export async function closeRedisClient(client: RedisClient): Promise<void> {
+  try {
+    if (client.status === 'ready') await client.quit();
+  } catch {
+    // already gone: disconnect below
+  } finally {
+    client.disconnect();
+  }
+}

@@ -7,7 +7,7 @@ import { CircuitBreaker, CircuitState } from '../resilience/circuit-breaker';
 import { escapeGlob } from '../util/glob';
 import { assertKey, assertPattern, assertTags } from '../util/keys';
 import { resolveTtlMs } from '../util/ttl';
-import { RedisClient } from './redis-client.factory';
+import { closeRedisClient, RedisClient } from './redis-client.factory';
 import { encodeRecord, parseRecord, recordValue } from './redis-record';
 
 const SCAN_COUNT = 1_000;
@@ -124,13 +124,7 @@ export class RedisStore {
 
   async close(): Promise<void> {
     this.closing = true;
-    try {
-      if (this.client.status === 'ready') await this.client.quit();
-    } catch {
-      // already gone: disconnect below
-    } finally {
-      this.client.disconnect();
-    }
+    await closeRedisClient(this.client);
   }
 
   /** Listens to connection and circuit changes; returns the unsubscribe function. */
