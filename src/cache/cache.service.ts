@@ -182,7 +182,11 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     this.notify({ clear: true, reason: 'clear' }, 'local');
   }
 
-  /** Calls `listener` after every invalidation, local or from another instance; returns the unsubscribe. */
+  /**
+   * Calls `listener` after every invalidation, local or from another instance; returns the
+   * unsubscribe function. A local `set` is a write, not an invalidation, and is not reported here;
+   * other instances report it (reason `set`), since it made them drop their copies.
+   */
   onInvalidate(listener: InvalidationListener): () => void {
     this.listeners.add(listener);
     return () => {
