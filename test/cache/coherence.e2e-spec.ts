@@ -138,4 +138,27 @@ describe('two hybrid instances on one Redis stay coherent', () => {
     expect(await a.cache.get('slow')).toBeUndefined();
     expect(await b.cache.get('slow')).toBeUndefined();
   });
+
+  it('when B’s bus connection drops (messages may be lost), B flushes its memory tier and says why', async () => {
+    await a.cache.set('kept-in-b', 1);
+    await busSettled();
+    expect(await b.cache.get('kept-in-b')).toBe(1);
+    expect(b.memory.has('kept-in-b')).toBe(true);
+    const events: InvalidationEvent[] = [];
+    const stop = b.cache.onInvalidate((event) => events.push(event));
+    const spy = server.client();
+    try {
+      await spy.client('KILL', 'TYPE', 'pubsub'); // drops every subscriber connection; Redis keeps its data
+      expect(await eventually(() => events.some((event) => event.reason === 'reconnect'), 5_000)).toBe(true);
+      expect(b.memory.has('kept-in-b')).toBe(false);
+      expect(events).toContainEqual(expect.objectContaining({ clear: true, origin: 'local', reason: 'reconnect' }));
+      expect(await b.cache.get('kept-in-b')).toBe(1); // read again from Redis
+      // and the bus works again: an overwrite on A still reaches B
+      await a.cache.set('kept-in-b', 2);
+      await expectSeenOnB('kept-in-b', 2);
+    } finally {
+      stop();
+      await spy.quit();
+    }
+  });
 });

@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { CacheContext, startCacheContext } from '../support/cache-context';
 import { eventually, RedisServer } from '../support/redis-server';
 
-const COMMAND_TIMEOUT_MS = 100;
+const COMMAND_TIMEOUT_MS = 200;
 /** Generous bound on one call while Redis is dead or frozen: the point is "never hangs", not speed. */
 const NEVER_HANGS_MS = 1_500;
 
@@ -74,8 +74,12 @@ describe('Redis outages', () => {
       // Redis came back empty here; with data (a network blip) the old 'v1' would still be in it,
       // which is what the repair journal covers: the missed overwrite is replayed as a delete.
       expect(await eventually(() => !a.cache.stats().redis!.repairsPending, 10_000)).toBe(true);
-      await a.cache.set('fresh', 'ok');
-      expect(await spy.exists('kill:fresh')).toBe(1);
+      // A loaded machine may still time a command out now and then: L2 must be written again soon.
+      const landed = await eventually(async () => {
+        await a.cache.set('fresh', 'ok');
+        return (await spy.exists('kill:fresh')) === 1;
+      }, 5_000, 50);
+      expect(landed).toBe(true);
       expect(await eventually(async () => (await b.cache.get('fresh')) === 'ok', 5_000)).toBe(true);
       expect(await b.cache.get('title')).toBeUndefined(); // B's old copy was dropped on reconnect
     } finally {
@@ -89,7 +93,7 @@ describe('Redis outages', () => {
     try {
       await a.cache.set('title', 'old');
       expect(await spy.get('blip:title')).not.toBeNull();
-      server.freeze(); // Redis keeps its data but answers nothing
+      await server.freeze(); // Redis keeps its data but answers nothing
       await a.cache.set('title', 'new');
       expect(await a.cache.get('title')).toBe('new');
       server.thaw();
@@ -108,7 +112,7 @@ describe('Redis outages', () => {
     try {
       await ctx.cache.set('k', 'v');
       ctx.memory.clear();
-      server.freeze();
+      await server.freeze();
       const durations: number[] = [];
       for (let i = 0; i < 6; i++) {
         const { value, ms } = await timed(() => ctx.cache.getOrSet(`frozen:${i}`, async () => `computed ${i}`));

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,11 +15,15 @@ export class RedisServer {
   private process: ChildProcess | undefined;
   private readonly dir = mkdtempSync(join(tmpdir(), 'chat-cache-redis-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: string[] = [],
+  ) {}
 
-  static async start(): Promise<RedisServer> {
+  /** `port` defaults to a free one; `extraArgs` are more redis-server options (e.g. cluster mode). */
+  static async start(options: { port?: number; extraArgs?: string[] } = {}): Promise<RedisServer> {
     redisServerVersion();
-    const server = new RedisServer(await freePort());
+    const server = new RedisServer(options.port ?? (await freePort()), options.extraArgs);
     await server.launch();
     return server;
   }
@@ -36,7 +40,10 @@ export class RedisServer {
   async launch(): Promise<void> {
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, '--protected-mode', 'no'],
+      [
+        ...['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        ...['--dir', this.dir, '--protected-mode', 'no', ...this.extraArgs],
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.process = child;
@@ -74,9 +81,14 @@ export class RedisServer {
     await this.launch();
   }
 
-  /** Freezes the process: connections stay open and commands hang. */
-  freeze(): void {
-    this.process?.kill('SIGSTOP');
+  /** Freezes the process: connections stay open and commands hang. Resolves once it is stopped. */
+  async freeze(): Promise<void> {
+    const pid = this.process?.pid;
+    if (pid === undefined) return;
+    this.process!.kill('SIGSTOP');
+    // The signal is asynchronous: wait until the kernel reports the process stopped ("T").
+    const stopped = await eventually(() => /^\d+ \(.*\) T/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')), 2_000, 1);
+    if (!stopped) throw new Error(`redis-server ${pid} did not stop`);
   }
 
   thaw(): void {
@@ -99,7 +111,7 @@ export class RedisServer {
   }
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

@@ -57,7 +57,12 @@ export class SharedTier {
 
   /** False while Redis is disconnected or may be stale; the circuit breaker decides the rest. */
   get readable(): boolean {
-    return this.store.connected && !this.journal.pending;
+    return this.store.connected && !this.repairsPending;
+  }
+
+  /** Repairs wait in the journal or are being replayed: until they are done, L2 may be stale. */
+  private get repairsPending(): boolean {
+    return this.repairing || this.journal.pending;
   }
 
   async read<T>(key: string): Promise<RedisEntry<T> | undefined> {
@@ -117,7 +122,7 @@ export class SharedTier {
   stats(): SharedTierStats {
     return {
       failures: this.failures,
-      repairsPending: this.journal.pending,
+      repairsPending: this.repairsPending,
       repairsApplied: this.repairsApplied,
       bus: this.bus?.stats() ?? null,
     };
