@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
-import { CHAT_CACHE_OPTIONS, MEMORY_STORE, REDIS_STORE } from './chat-cache.constants';
+import { CHAT_CACHE_OPTIONS, INTERNAL_KEY_NAMESPACE, MEMORY_STORE, REDIS_STORE } from './chat-cache.constants';
 import { ResolvedChatCacheOptions } from './chat-cache.options';
 import { CacheStats } from './cache-stats';
 import { InvalidationBus } from './invalidation/invalidation-bus';
@@ -49,7 +49,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       const bus =
         this.l1 === undefined
           ? undefined
-          : new InvalidationBus(redis, redis.fullKey('__cc:bus'), options.instanceId, {
+          : new InvalidationBus(redis, redis.fullKey(`${INTERNAL_KEY_NAMESPACE}bus`), options.instanceId, {
               onMessage: (message) => this.applyRemote(message),
               onSubscribed: () => this.dropLocalCopies('reconnect'),
             });

@@ -4,6 +4,7 @@ import { Cluster } from 'ioredis';
 import { INTERNAL_KEY_NAMESPACE } from '../chat-cache.constants';
 import { RedisTagVersions } from '../invalidation/redis-tag-versions';
 import { CircuitBreaker, CircuitState } from '../resilience/circuit-breaker';
+import { withDeadline } from '../resilience/deadline';
 import { escapeGlob } from '../util/glob';
 import { assertKey, assertPattern, assertTags } from '../util/keys';
 import { resolveTtlMs } from '../util/ttl';
@@ -141,6 +142,7 @@ export class RedisStore {
   async getEntry<T = unknown>(key: string): Promise<RedisEntry<T> | undefined> {
     assertKey(key);
     return this.run(async () => {
+      const startedAt = Date.now();
       const raw = await this.client.get(this.fullKey(key));
       if (raw === null) {
         this.counters.misses++;
@@ -148,7 +150,7 @@ export class RedisStore {
       }
       const record = parseRecord(raw);
       if (record.tags !== undefined) {
-        const current = await this.tagVersions.current(record.tags);
+        const current = await this.withinCallTimeout(this.tagVersions.current(record.tags), startedAt);
         if (current.some((version, i) => version === null || version !== record.tagVersions?.[i])) {
           this.counters.tagInvalidations++;
           this.counters.misses++;
@@ -177,11 +179,12 @@ export class RedisStore {
       return;
     }
     return this.run(async () => {
-      let versions = tagVersions;
-      if (tags && tags.length > 0 && versions === undefined) versions = await this.tagVersions.snapshot(tags, ttl);
+      const startedAt = Date.now();
+      const snapshotFirst = tags !== undefined && tags.length > 0 && tagVersions === undefined;
+      const versions = snapshotFirst ? await this.tagVersions.snapshot(tags, ttl) : tagVersions;
       const raw = encodeRecord(value, ttl === 0 ? 0 : Date.now() + ttl, tags, versions);
-      if (ttl === 0) await this.client.set(this.fullKey(key), raw);
-      else await this.client.set(this.fullKey(key), raw, 'PX', ttl);
+      const write = ttl === 0 ? this.client.set(this.fullKey(key), raw) : this.client.set(this.fullKey(key), raw, 'PX', ttl);
+      await (snapshotFirst ? this.withinCallTimeout(write, startedAt) : write);
       this.counters.sets++;
     });
   }
@@ -247,6 +250,15 @@ export class RedisStore {
     return { ...this.counters, circuit: this.breaker.state, connected: this.connected };
   }
 
+  /**
+   * A second round trip of one call gets what is left of `commandTimeoutMs`, so that a call of two
+   * commands (a tagged read or write) waits no longer than one.
+   */
+  private withinCallTimeout<T>(second: Promise<T>, startedAt: number): Promise<T> {
+    return withDeadline(second, Math.max(1, this.options.commandTimeoutMs - (Date.now() - startedAt)));
+  }
+
+  /** Calls Redis through the circuit breaker, counting failures and timeouts. */
   private async run<T>(operation: () => Promise<T>): Promise<T> {
     if (!this.breaker.allowRequest()) {
       this.counters.rejections++;
