@@ -3,12 +3,11 @@ import { coarseNowMs } from '../util/coarse-clock';
 import { estimateBytes } from '../util/estimate-bytes';
 import { globToRegExp } from '../util/glob';
 import { resolveTtlMs } from '../util/ttl';
+import { LruOrder } from './lru-order';
 
 /** Map slot, list links, key and bookkeeping of one entry, added to the value's own estimate. */
 const ENTRY_OVERHEAD_BYTES = 96;
 const DEFAULT_SWEEP_BATCH = 1_000;
-/** Slots allocated up front; the arrays double as the store fills, up to `maxEntries`. */
-const INITIAL_SLOTS = 1_024;
 
 export interface MemoryStoreOptions {
   maxEntries: number;
@@ -51,23 +50,22 @@ export interface MemoryTagging {
  * The L1 tier: a synchronous LRU map bounded by entries and estimated bytes, with per-entry TTLs
  * and O(tags) tag invalidation. Values are held by reference: treat what `get` returns as frozen.
  *
- * Entries live in slots of parallel arrays (a Map from key to slot, typed arrays for the LRU links
- * and expiry), as lru-cache and mnemonist do: compact memory makes the hit path cheap. A hit
- * allocates nothing: one Map lookup, a TTL check against a coarse clock (skipped for entries
- * without TTL), a tag check (skipped for untagged entries) and six typed-array writes.
+ * Entries live in numbered slots: a Map from key to slot, parallel arrays for the slots' data and
+ * an LruOrder for recency, as lru-cache and mnemonist do. A hit allocates nothing: one Map lookup,
+ * a TTL check against a coarse clock (skipped for entries without TTL), a tag check (skipped for
+ * untagged entries) and six typed-array writes.
  */
 export class MemoryStore {
   private readonly slotOf = new Map<string, number>();
-  /** Slot 0 is the sentinel of a circular list: `older[0]` is the most recently used slot, `newer[0]` the least. */
-  private newer = new Uint32Array(INITIAL_SLOTS);
-  private older = new Uint32Array(INITIAL_SLOTS);
-  private expiresAt = new Float64Array(INITIAL_SLOTS);
+  private readonly order: LruOrder;
+  /** Data of slot i at index i; index 0 belongs to the order's sentinel. */
   private readonly slotKeys: (string | undefined)[] = [undefined];
   private readonly slotValues: unknown[] = [undefined];
+  /** Epoch ms, 0 for never. */
+  private readonly expiresAt: number[] = [0];
   private readonly slotBytes: number[] = [0];
   private readonly slotTags: (readonly string[] | undefined)[] = [undefined];
   private readonly slotStamps: number[] = [0];
-  private readonly freeSlots: number[] = [];
   private readonly tagVersions = new LocalTagVersions();
   private readonly now: () => number;
   private readonly defaultTtlMs: number;
@@ -85,6 +83,8 @@ export class MemoryStore {
   private oversizedCount = 0;
 
   constructor(private readonly options: MemoryStoreOptions) {
+    // One slot more than maxEntries: a set links its entry before evicting the oldest.
+    this.order = new LruOrder(options.maxEntries + 1);
     this.now = options.now ?? coarseNowMs;
     this.defaultTtlMs = options.defaultTtlMs ?? 0;
     this.sweepBatchSize = options.sweepBatchSize ?? DEFAULT_SWEEP_BATCH;
@@ -110,19 +110,7 @@ export class MemoryStore {
       this.missCount++;
       return undefined;
     }
-    const older = this.older;
-    if (older[0] !== slot) {
-      const newer = this.newer;
-      const towardNewest = newer[slot];
-      const towardOldest = older[slot];
-      older[towardNewest] = towardOldest;
-      newer[towardOldest] = towardNewest;
-      const previousNewest = older[0];
-      older[slot] = previousNewest;
-      newer[slot] = 0;
-      newer[previousNewest] = slot;
-      older[0] = slot;
-    }
+    this.order.touch(slot);
     this.hitCount++;
     return this.slotValues[slot] as T;
   }
@@ -156,9 +144,9 @@ export class MemoryStore {
     let slot = this.slotOf.get(key);
     if (slot !== undefined) {
       this.totalBytes -= this.slotBytes[slot];
-      this.unlink(slot);
+      this.order.touch(slot);
     } else {
-      slot = this.allocateSlot();
+      slot = this.order.allocate();
       this.slotOf.set(key, slot);
       this.slotKeys[slot] = key;
     }
@@ -168,7 +156,6 @@ export class MemoryStore {
     this.slotTags[slot] = tags;
     this.slotStamps[slot] = tags === undefined ? 0 : (tagging!.stamp ?? this.tagVersions.stamp());
     this.totalBytes += bytes;
-    this.linkAsNewest(slot);
     this.evictOverflow();
   }
 
@@ -221,10 +208,9 @@ export class MemoryStore {
 
   clear(): void {
     this.slotOf.clear();
-    this.slotKeys.length = this.slotValues.length = this.slotBytes.length = 1;
-    this.slotTags.length = this.slotStamps.length = 1;
-    this.freeSlots.length = 0;
-    this.newer[0] = this.older[0] = 0;
+    this.slotKeys.length = this.slotValues.length = this.expiresAt.length = 1;
+    this.slotBytes.length = this.slotTags.length = this.slotStamps.length = 1;
+    this.order.clear();
     this.totalBytes = 0;
     this.sweepCursor = undefined;
     this.tagVersions.reset();
@@ -297,60 +283,19 @@ export class MemoryStore {
   private evictOverflow(): void {
     const { maxEntries, maxBytes } = this.options;
     while (this.slotOf.size > maxEntries || this.totalBytes > maxBytes) {
-      const oldest = this.newer[0];
+      const oldest = this.order.oldest();
       if (oldest === 0) break;
       this.remove(oldest);
       this.evictionCount++;
     }
   }
 
-  private allocateSlot(): number {
-    const free = this.freeSlots.pop();
-    if (free !== undefined) return free;
-    const slot = this.slotKeys.length;
-    if (slot >= this.newer.length) this.grow();
-    this.slotKeys.push(undefined);
-    this.slotValues.push(undefined);
-    this.slotBytes.push(0);
-    this.slotTags.push(undefined);
-    this.slotStamps.push(0);
-    return slot;
-  }
-
-  /** Doubles the typed arrays (a store never needs more than maxEntries + 1 slots, sentinel included). */
-  private grow(): void {
-    const length = Math.min(this.newer.length * 2, this.options.maxEntries + 2);
-    const resize = <A extends Uint32Array | Float64Array>(from: A, to: A): A => {
-      to.set(from);
-      return to;
-    };
-    this.newer = resize(this.newer, new Uint32Array(length));
-    this.older = resize(this.older, new Uint32Array(length));
-    this.expiresAt = resize(this.expiresAt, new Float64Array(length));
-  }
-
   private remove(slot: number): void {
     this.slotOf.delete(this.slotKeys[slot]!);
-    this.unlink(slot);
+    this.order.release(slot);
     this.totalBytes -= this.slotBytes[slot];
     this.slotKeys[slot] = undefined;
     this.slotValues[slot] = undefined; // let the value be collected
     this.slotTags[slot] = undefined;
-    this.freeSlots.push(slot);
-  }
-
-  private unlink(slot: number): void {
-    const towardNewest = this.newer[slot];
-    const towardOldest = this.older[slot];
-    this.older[towardNewest] = towardOldest;
-    this.newer[towardOldest] = towardNewest;
-  }
-
-  private linkAsNewest(slot: number): void {
-    const previousNewest = this.older[0];
-    this.older[slot] = previousNewest;
-    this.newer[slot] = 0;
-    this.newer[previousNewest] = slot;
-    this.older[0] = slot;
   }
 }
