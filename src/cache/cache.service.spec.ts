@@ -6,6 +6,7 @@ import { MEMORY_STORE } from './chat-cache.constants';
 import { ChatCacheOptions } from './chat-cache.options';
 import { InvalidationEvent } from './invalidation/invalidation-message';
 import { MemoryStore } from './stores/memory.store';
+import { deferred } from '../../test/support/deferred';
 
 /** Keeps what the cache logs, so that a test can read it and the run stays quiet. */
 class CapturingLogger implements LoggerService {
@@ -19,21 +20,6 @@ class CapturingLogger implements LoggerService {
   }
 }
 
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

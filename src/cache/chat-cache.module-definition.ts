@@ -8,8 +8,6 @@ import { ChatCacheOptions } from './chat-cache.options';
 export const {
   ConfigurableModuleClass: ChatCacheConfigurableModule,
   MODULE_OPTIONS_TOKEN: CHAT_CACHE_RAW_OPTIONS,
-  OPTIONS_TYPE: CHAT_CACHE_OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE: CHAT_CACHE_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<ChatCacheOptions>({ moduleName: 'ChatCache' })
   .setClassMethodName('forRoot')
   .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))

@@ -1,4 +1,4 @@
-import { OnApplicationShutdown, Provider } from '@nestjs/common';
+import { Provider } from '@nestjs/common';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { CHAT_CACHE_OPTIONS, MEMORY_STORE, REDIS_STORE } from './chat-cache.constants';
 import { resolveChatCacheOptions } from './chat-cache.defaults';
@@ -10,20 +10,6 @@ import { MemoryStore } from './stores/memory.store';
 import { createRedisClient } from './stores/redis-client.factory';
 import { RedisStore } from './stores/redis.store';
 
-/** A MemoryStore that stops its sweeper with the application. */
-class ManagedMemoryStore extends MemoryStore implements OnApplicationShutdown {
-  onApplicationShutdown(): void {
-    this.close();
-  }
-}
-
-/** A RedisStore that closes its connection with the application (`app.close()` leaves none open). */
-class ManagedRedisStore extends RedisStore implements OnApplicationShutdown {
-  async onApplicationShutdown(): Promise<void> {
-    await this.close();
-  }
-}
-
 export const chatCacheProviders: Provider[] = [
   {
     provide: CHAT_CACHE_OPTIONS,
@@ -33,7 +19,7 @@ export const chatCacheProviders: Provider[] = [
   {
     provide: MEMORY_STORE,
     useFactory: (options: ResolvedChatCacheOptions) =>
-      new ManagedMemoryStore({ ...options.memory, defaultTtlMs: options.defaultTtlMs }),
+      new MemoryStore({ ...options.memory, defaultTtlMs: options.defaultTtlMs }),
     inject: [CHAT_CACHE_OPTIONS],
   },
   {
@@ -42,7 +28,7 @@ export const chatCacheProviders: Provider[] = [
       if (options.driver === 'memory') return null;
       const { url, clusterNodes, commandTimeoutMs, connectTimeoutMs } = options.redis;
       const client = createRedisClient({ url, clusterNodes, commandTimeoutMs, connectTimeoutMs });
-      return new ManagedRedisStore(client, {
+      return new RedisStore(client, {
         ...options.redis,
         keyPrefix: options.keyPrefix,
         defaultTtlMs: options.defaultTtlMs,

@@ -5,6 +5,8 @@ import { RedisEntry, RedisStore } from '../stores/redis.store';
 import { L2Repairs, L2RepairJournal } from './l2-repair-journal';
 
 const REPAIR_INTERVAL_MS = 250;
+/** What `guard` answers when Redis failed (a successful change may well answer undefined). */
+const FAILED = Symbol('failed');
 
 export interface SharedTierStats {
   /** Redis calls that failed and were turned into misses or repairs instead of errors. */
@@ -88,7 +90,7 @@ export class SharedTier {
 
   /** Stores a value in Redis, then tells the other instances to drop their copies of the key. */
   async write(key: string, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): Promise<void> {
-    await this.mutate({ keys: [key], reason: 'set' }, () => this.store.set(key, value, ttlMs, tags, tagVersions).then(() => 0));
+    await this.mutate({ keys: [key], reason: 'set' }, () => this.store.set(key, value, ttlMs, tags, tagVersions));
   }
 
   /**
@@ -108,7 +110,7 @@ export class SharedTier {
   }
 
   async invalidateTags(tags: readonly string[]): Promise<void> {
-    await this.mutate({ tags: [...tags], reason: 'tags' }, () => this.store.invalidateTags(tags).then(() => 0));
+    await this.mutate({ tags: [...tags], reason: 'tags' }, () => this.store.invalidateTags(tags));
   }
 
   deletePattern(pattern: string): Promise<number | undefined> {
@@ -164,22 +166,24 @@ export class SharedTier {
   }
 
   /** Applies a change to Redis, then announces it; on failure both are left to the repair. */
-  private async mutate(announcement: Announcement, operation: () => Promise<number>): Promise<number | undefined> {
+  private async mutate<T>(announcement: Announcement, operation: () => Promise<T>): Promise<T | undefined> {
     const result = await this.guard(repairsOf(announcement), operation);
-    if (result !== undefined && this.bus && !(await this.bus.publish(announcement))) {
+    if (result === FAILED) return undefined;
+    if (this.bus && !(await this.bus.publish(announcement))) {
       this.failures++;
       this.remember(repairsOf(announcement));
     }
     return result;
   }
 
-  private async guard<T>(repairs: Partial<L2Repairs>, operation: () => Promise<T>): Promise<T | undefined> {
+  /** Runs a Redis change; on failure journals `repairs` and answers FAILED instead of throwing. */
+  private async guard<T>(repairs: Partial<L2Repairs>, operation: () => Promise<T>): Promise<T | typeof FAILED> {
     try {
       return await operation();
     } catch {
       this.failures++;
       this.remember(repairs);
-      return undefined;
+      return FAILED;
     }
   }
 

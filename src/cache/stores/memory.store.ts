@@ -1,3 +1,4 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
 import { LocalTagVersions } from '../invalidation/local-tag-versions';
 import { coarseNowMs } from '../util/coarse-clock';
 import { estimateBytes } from '../util/estimate-bytes';
@@ -55,7 +56,7 @@ export interface MemoryTagging {
  * a TTL check against a coarse clock (skipped for entries without TTL), a tag check (skipped for
  * untagged entries) and six typed-array writes.
  */
-export class MemoryStore {
+export class MemoryStore implements OnApplicationShutdown {
   private readonly slotOf = new Map<string, number>();
   private readonly order: LruOrder;
   /** Data of slot i at index i; index 0 belongs to the order's sentinel. */
@@ -237,6 +238,10 @@ export class MemoryStore {
   close(): void {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
+  }
+
+  onApplicationShutdown(): void {
+    this.close();
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { Cluster } from 'ioredis';
 import { INTERNAL_KEY_NAMESPACE } from '../chat-cache.constants';
@@ -62,7 +62,7 @@ export class RedisUnavailableError extends Error {
  * bounded by `commandTimeoutMs` and goes through a circuit breaker; failures are thrown (CacheService
  * turns them into misses). Nothing here sends FLUSHDB, FLUSHALL or KEYS: clearing scans our prefix.
  */
-export class RedisStore {
+export class RedisStore implements OnApplicationShutdown {
   private readonly logger = new Logger('ChatCache');
   private readonly breaker: CircuitBreaker;
   private readonly tagVersions: RedisTagVersions;
@@ -95,10 +95,6 @@ export class RedisStore {
     return this.client.status === 'ready';
   }
 
-  get keyPrefix(): string {
-    return this.options.keyPrefix;
-  }
-
   /**
    * Connects, waiting at most `connectTimeoutMs`. Resolves false (never throws) when Redis is not
    * there: the client goes on reconnecting in the background and the cache serves from memory.
@@ -126,6 +122,11 @@ export class RedisStore {
   async close(): Promise<void> {
     this.closing = true;
     await closeRedisClient(this.client);
+  }
+
+  /** `app.close()` leaves no connection open. */
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
   }
 
   /** Listens to connection and circuit changes; returns the unsubscribe function. */
