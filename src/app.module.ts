@@ -1,5 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { AdminModule } from './admin/admin.module';
 import { ChatCacheModule } from './cache';
+import { ChatModule } from './chat/chat.module';
 import { APP_CONFIG, AppConfig, ConfigModule } from './config';
 import { HealthModule } from './health/health.module';
 
@@ -21,6 +24,9 @@ export class AppModule {
             redis: cache.redis,
           }),
         }),
+        EventEmitterModule.forRoot(),
+        ChatModule,
+        AdminModule,
         HealthModule,
       ],
     };

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { LogLevel } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config';
+import { createApp } from './http/create-app';
 
 /** Levels at or above `level`, in Nest's order of severity. */
 function logLevelsFrom(level: LogLevel): LogLevel[] {
@@ -24,10 +23,10 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger: logLevelsFrom(config.logLevel) });
+  const app = await createApp(config, logLevelsFrom(config.logLevel));
   app.enableShutdownHooks();
   await app.listen(config.port);
-  console.log(`chat-cache listening on http://localhost:${config.port} (GET /health)`);
+  console.log(`chat-cache listening on http://localhost:${config.port} (POST /users to begin, GET /health)`);
 }
 
 void bootstrap();

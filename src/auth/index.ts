@@ -1,0 +1,7 @@
+export { AdminTokenGuard } from './admin-token.guard';
+export { AuthModule } from './auth.module';
+export type { AuthenticatedUser } from './authenticated-user';
+export { BearerAuthGuard } from './bearer-auth.guard';
+export { CurrentUser } from './current-user.decorator';
+export { TokenService } from './token.service';
+export { UserRegistry } from './user-registry';

@@ -1,0 +1,7 @@
+/**
+ * What the bearer guard asks of the application: whether a token's user still exists. The chat
+ * provides it (ChatModule binds it to UserService), so auth depends on no chat code.
+ */
+export abstract class UserRegistry {
+  abstract isKnownUser(userId: string): Promise<boolean>;
+}

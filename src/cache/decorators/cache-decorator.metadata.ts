@@ -1,0 +1,37 @@
+import { KeyRenderer, TagsRenderer } from './key-source';
+
+/**
+ * Metadata keys, set on the decorated method (the function itself, as Nest's SetMetadata does)
+ * and read by CacheableMethodsExplorer. Namespaced strings rather than symbols so that they stay
+ * readable in Reflect.getMetadataKeys dumps and identical across copies of the module.
+ */
+export const CACHEABLE_METADATA = 'chat-cache:cacheable';
+export const CACHE_PUT_METADATA = 'chat-cache:cache-put';
+export const CACHE_EVICT_METADATA = 'chat-cache:cache-evict';
+
+/** What @Cacheable stores: its options, compiled. */
+export interface CacheablePlan {
+  key: KeyRenderer;
+  ttlMs?: number;
+  tags?: TagsRenderer;
+}
+
+/** What each @CachePut stores (a method may carry several). */
+export interface CachePutPlan {
+  key: KeyRenderer;
+  ttlMs?: number;
+  tags?: TagsRenderer;
+}
+
+/** What each @CacheEvict stores (a method may carry several). */
+export interface CacheEvictPlan {
+  keys: KeyRenderer[];
+  tags?: TagsRenderer;
+  pattern?: KeyRenderer;
+}
+
+/** Appends to a list kept on the method, so that stacked decorators of one kind all apply. */
+export function appendMethodMetadata<T>(metadataKey: string, method: object, plan: T): void {
+  const existing: T[] = Reflect.getOwnMetadata(metadataKey, method) ?? [];
+  Reflect.defineMetadata(metadataKey, [...existing, plan], method);
+}

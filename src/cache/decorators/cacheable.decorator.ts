@@ -1,0 +1,50 @@
+import { CACHEABLE_METADATA, CacheablePlan } from './cache-decorator.metadata';
+import { decoratedMethod } from './decorated-method';
+import { compileKeySource, compileTagsSource, KeySource, TagsSource } from './key-source';
+
+export interface CacheableOptions<A extends unknown[] = any[]> {
+  /** `session:{0}` or `([id]) => \`session:${id}\``; `{result}` is not available here. */
+  key: KeySource<A>;
+  /** Defaults to the module's `defaultTtlMs`; 0 means no expiry. */
+  ttlMs?: number;
+  /** `invalidateTags` with any of these drops the entry. */
+  tags?: TagsSource<A>;
+}
+
+/**
+ * Serves the method's result from the cache: a miss calls the method once, however many callers
+ * ask for the same key at the same time (CacheService.getOrSet), and stores what it returns,
+ * `null`, `0`, `''`, `false` and `undefined` included. An error thrown by the method reaches every
+ * waiting caller unchanged and nothing is cached. A cache failure never fails the call: it is
+ * logged and counted (CacheableMethodsExplorer.errors) and the method is called directly.
+ *
+ * - The decorated method becomes async: it returns a Promise even if it was synchronous.
+ * - It applies to methods of providers (services), wrapped by CacheableMethodsExplorer when the
+ *   module initialises; not to controller route handlers, whose routes Nest registers before
+ *   that (use `@HttpCache()` on GET routes), nor to request-scoped providers.
+ * - Values come back as the cache stores them: from Redis, class instances are plain objects.
+ * - Key and tag functions may each name the argument tuple they read; `@Cacheable<[string]>(...)`
+ *   checks them all against one tuple instead.
+ *
+ * ```ts
+ * @Cacheable({ key: ([id]: [string]) => `session:${id}`, tags: ([id]) => [`session:${id}`] })
+ * getSession(id: string): Promise<Session> { ... }
+ * @Cacheable({ key: 'room:{0.id}', ttlMs: 30_000, tags: ['room:{0.id}', 'rooms'] })
+ * getRoom(ref: { id: string }) { ... }
+ * ```
+ */
+export function Cacheable<A extends unknown[] = any[]>(options: CacheableOptions<NoInfer<A>>): MethodDecorator {
+  const context = { decorator: '@Cacheable', allowResult: false };
+  const plan: CacheablePlan = {
+    key: compileKeySource(options.key as KeySource, context),
+    ttlMs: options.ttlMs,
+    tags: options.tags === undefined ? undefined : compileTagsSource(options.tags as TagsSource, context),
+  };
+  return (_target, propertyKey, descriptor) => {
+    const method = decoratedMethod('@Cacheable', propertyKey, descriptor);
+    if (Reflect.hasOwnMetadata(CACHEABLE_METADATA, method)) {
+      throw new TypeError(`@Cacheable is applied twice to ${String(propertyKey)}: a method has one cache key`);
+    }
+    Reflect.defineMetadata(CACHEABLE_METADATA, plan, method);
+  };
+}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { AuthModule, BearerAuthGuard, UserRegistry } from '../auth';
+import { ChatCacheInvalidationListener } from './chat-cache-invalidation.listener';
+import { ChatRepository } from './chat.repository';
+import { ChatDatabaseCloser, chatDatabaseProvider } from './database/chat-database.provider';
+import { SearchController } from './search.controller';
+import { SessionService } from './session.service';
+import { SessionsController } from './sessions.controller';
+import { UserService } from './user.service';
+import { UsersController } from './users.controller';
+
+/** The chat backend: SQLite as the source of truth, every read through ChatCacheModule. */
+@Module({
+  imports: [AuthModule],
+  controllers: [UsersController, SessionsController, SearchController],
+  providers: [
+    chatDatabaseProvider,
+    ChatDatabaseCloser,
+    ChatRepository,
+    UserService,
+    SessionService,
+    ChatCacheInvalidationListener,
+    BearerAuthGuard,
+    { provide: UserRegistry, useFactory: (users: UserService) => ({ isKnownUser: async (id: string) => (await users.findUser(id)) !== null }), inject: [UserService] },
+  ],
+  exports: [ChatCacheInvalidationListener, chatDatabaseProvider],
+})
+export class ChatModule {}

@@ -1,0 +1,6 @@
+import { Limit } from './limit';
+
+export class ListSessionsQuery {
+  @Limit(100)
+  limit: number = 20;
+}

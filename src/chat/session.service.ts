@@ -1,0 +1,116 @@
+import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { Cacheable } from '../cache';
+import { ChatCacheManager as Keys } from './chat-cache.manager';
+import { ChatEvents, MessageCreatedEvent, SessionEvent } from './chat.events';
+import { ChatRepository } from './chat.repository';
+import { Message, MessagePage, MessageRole, SearchHit, SearchQuery, Session } from './chat.types';
+
+/**
+ * The chat's use cases. Every read goes through the cache (`@Cacheable` loaders below); every write
+ * goes to the database first, then emits its event, whose listener invalidates what it made stale
+ * before the write returns.
+ *
+ * Ownership is checked outside the cached loaders, on every call: a cached value is shared by
+ * whoever asks for its key, so the loaders are keyed by ids alone and never decide who may see them.
+ */
+@Injectable()
+export class SessionService {
+  private readonly logger = new Logger(SessionService.name);
+
+  constructor(
+    private readonly repository: ChatRepository,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  async createSession(userId: string, title: string): Promise<Session> {
+    const session = this.repository.createSession(userId, title);
+    await this.publish<SessionEvent>(ChatEvents.SessionCreated, { userId, sessionId: session.id });
+    return session;
+  }
+
+  /** The user's session; another user's session is as missing as one that does not exist. */
+  async getSession(userId: string, sessionId: string): Promise<Session> {
+    const session = await this.loadSession(sessionId);
+    if (session === null || session.userId !== userId) throw new NotFoundException(`session ${sessionId} not found`);
+    return session;
+  }
+
+  async renameSession(userId: string, sessionId: string, title: string): Promise<Session> {
+    const session = this.repository.renameSession(userId, sessionId, title);
+    if (session === null) throw new NotFoundException(`session ${sessionId} not found`);
+    await this.publish<SessionEvent>(ChatEvents.SessionUpdated, { userId, sessionId });
+    return session;
+  }
+
+  async deleteSession(userId: string, sessionId: string): Promise<void> {
+    if (!this.repository.deleteSession(userId, sessionId)) throw new NotFoundException(`session ${sessionId} not found`);
+    await this.publish<SessionEvent>(ChatEvents.SessionDeleted, { userId, sessionId });
+  }
+
+  async addMessage(userId: string, sessionId: string, role: MessageRole, content: string): Promise<Message> {
+    // A write checks ownership against the database, never against a cached copy.
+    const session = this.repository.findSession(sessionId);
+    if (session === null || session.userId !== userId) throw new NotFoundException(`session ${sessionId} not found`);
+    const message = this.repository.addMessage(sessionId, role, content);
+    await this.publish<MessageCreatedEvent>(ChatEvents.MessageCreated, { userId, sessionId, messageId: message.id });
+    return message;
+  }
+
+  async listMessages(userId: string, sessionId: string, limit: number, before?: string): Promise<MessagePage> {
+    await this.getSession(userId, sessionId);
+    const page = await this.loadMessages(sessionId, limit, before);
+    if (page === null) throw new BadRequestException(`before must be the id of a message of session ${sessionId}`);
+    return page;
+  }
+
+  listSessions(userId: string, limit: number): Promise<Session[]> {
+    return this.loadSessions(userId, limit);
+  }
+
+  async search(userId: string, query: SearchQuery): Promise<SearchHit[]> {
+    if (query.sessionId !== undefined) await this.getSession(userId, query.sessionId);
+    return this.loadSearch(userId, query);
+  }
+
+  @Cacheable({ key: ([id]: [string]) => Keys.sessionKey(id), tags: ([id]: [string]) => [Keys.sessionTag(id)] })
+  async loadSession(sessionId: string): Promise<Session | null> {
+    return this.repository.findSession(sessionId);
+  }
+
+  /** Null when `before` is not a message of the session. */
+  @Cacheable({
+    key: ([id, limit, before]: [string, number, string?]) => Keys.messagesKey(id, limit, before),
+    tags: ([id]: [string]) => [Keys.messagesTag(id)],
+  })
+  async loadMessages(sessionId: string, limit: number, before?: string): Promise<MessagePage | null> {
+    return this.repository.listMessages(sessionId, limit, before);
+  }
+
+  @Cacheable({
+    key: ([userId, limit]: [string, number]) => Keys.sessionsKey(userId, limit),
+    tags: ([userId]: [string]) => [Keys.sessionsTag(userId)],
+  })
+  async loadSessions(userId: string, limit: number): Promise<Session[]> {
+    return this.repository.listSessions(userId, limit);
+  }
+
+  @Cacheable({
+    key: ([userId, query]: [string, SearchQuery]) => Keys.searchKey(userId, query),
+    tags: ([userId]: [string]) => [Keys.searchTag(userId)],
+    ttlMs: Keys.searchTtlMs,
+  })
+  async loadSearch(userId: string, query: SearchQuery): Promise<SearchHit[]> {
+    return this.repository.search(userId, query);
+  }
+
+  /** Awaited so that the invalidation is done before the write answers (read-your-writes). */
+  private async publish<T>(event: string, payload: T): Promise<void> {
+    try {
+      await this.events.emitAsync(event, payload);
+    } catch (error) {
+      // The database holds the write; a listener's failure must not turn it into an error.
+      this.logger.error(`a listener of ${event} failed: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, Get, Post, UseGuards } from '@nestjs/common';
+import { AuthenticatedUser, BearerAuthGuard, CurrentUser, TokenService } from '../auth';
+import { HttpCache } from '../cache';
+import { CreateUserDto } from './dto/create-user.dto';
+import { HttpCacheTags } from './http-cache-tags';
+import { User } from './chat.types';
+import { UserService } from './user.service';
+
+@Controller('users')
+export class UsersController {
+  constructor(
+    private readonly users: UserService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  /** Open to anyone: it is how a client gets its token. */
+  @Post()
+  async create(@Body() body: CreateUserDto): Promise<User & { token: string }> {
+    const user = await this.users.createUser(body.name);
+    return { ...user, token: await this.tokens.issue(user.id) };
+  }
+
+  @Get('me')
+  @UseGuards(BearerAuthGuard)
+  @HttpCache({ tags: HttpCacheTags.me })
+  async me(@CurrentUser() user: AuthenticatedUser): Promise<User> {
+    // The guard has just found the user, so this is a cache hit.
+    return (await this.users.findUser(user.id))!;
+  }
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { bearer, ChatApp, startChatApp } from '../support/chat-app';
+import { eventually, RedisServer } from '../support/redis-server';
+
+describe('Redis dies under a running app', () => {
+  let server: RedisServer;
+  let dir: string;
+  let app: ChatApp;
+
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    dir = mkdtempSync(join(tmpdir(), 'chat-cache-outage-'));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps answering, keeps every write, and reads its own writes throughout', async () => {
+    const env = { DATABASE_PATH: join(dir, 'chat.db'), REDIS_URL: server.url, REDIS_COMMAND_TIMEOUT_MS: '100' };
+    app = await startChatApp(env);
+    const { token } = await app.signUp('grace');
+    const auth = bearer(token);
+    const session = (await request(app.http).post('/sessions').set(auth).send({ title: 'outage' }).expect(201)).body;
+    await request(app.http).post(`/sessions/${session.id}/messages`).set(auth).send({ role: 'user', content: 'before' }).expect(201);
+    expect((await request(app.http).get(`/sessions/${session.id}/messages`).set(auth).expect(200)).body.items).toHaveLength(1);
+
+    await server.kill();
+
+    // Every route still answers; each write is read back at once.
+    const written: string[] = ['before'];
+    for (let i = 0; i < 5; i++) {
+      const content = `during ${i}`;
+      await request(app.http).post(`/sessions/${session.id}/messages`).set(auth).send({ role: 'assistant', content }).expect(201);
+      written.push(content);
+      const page = await request(app.http).get(`/sessions/${session.id}/messages`).set(auth).expect(200);
+      expect(page.body.items.map((m: { content: string }) => m.content)).toEqual(written);
+    }
+    await request(app.http).patch(`/sessions/${session.id}`).set(auth).send({ title: 'renamed while down' }).expect(200);
+    expect((await request(app.http).get(`/sessions/${session.id}`).set(auth).expect(200)).body).toMatchObject({
+      title: 'renamed while down',
+      messageCount: 6,
+    });
+    expect((await request(app.http).get('/sessions').set(auth).expect(200)).body.items[0].title).toBe('renamed while down');
+    expect((await request(app.http).get('/search?q=during').set(auth).expect(200)).body.items).toHaveLength(5);
+    const health = await request(app.http).get('/health').expect(200);
+    expect(health.body.details.cache.redis).toBe('down');
+
+    // Redis comes back: the app uses it again and every write of the outage is there.
+    await server.restart();
+    expect(await eventually(async () => (await request(app.http).get('/health')).body.details.cache.redis === 'up', 10_000, 50)).toBe(true);
+    const page = await request(app.http).get(`/sessions/${session.id}/messages`).set(auth).expect(200);
+    expect(page.body.items.map((m: { content: string }) => m.content)).toEqual(written);
+
+    // A fresh instance on the same database (cold caches) reads the same: the writes are in SQLite.
+    const other = await startChatApp(env);
+    try {
+      const fromOther = await request(other.http).get(`/sessions/${session.id}/messages`).set(auth).expect(200);
+      expect(fromOther.body.items.map((m: { content: string }) => m.content)).toEqual(written);
+    } finally {
+      await other.close();
+    }
+  });
+});

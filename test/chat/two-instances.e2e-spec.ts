@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { bearer, ChatApp, startChatApp } from '../support/chat-app';
+import { RedisServer } from '../support/redis-server';
+
+/** How soon another instance must see a write, counted from the moment the write answered. */
+const COHERENCE_BOUND_MS = 100;
+
+/** Polls `read` until `seen` holds or the bound passes; answers whether it held in time. */
+async function seenWithin(boundMs: number, read: () => Promise<request.Response>, seen: (body: any) => boolean): Promise<boolean> {
+  const deadline = Date.now() + boundMs;
+  for (;;) {
+    const response = await read();
+    if (response.status === 200 && seen(response.body)) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+describe('two instances sharing one SQLite file and one Redis', () => {
+  let server: RedisServer;
+  let dir: string;
+  let a: ChatApp;
+  let b: ChatApp;
+  let token: string;
+  let sessionId: string;
+
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    dir = mkdtempSync(join(tmpdir(), 'chat-cache-two-'));
+    const env = { DATABASE_PATH: join(dir, 'chat.db'), REDIS_URL: server.url, CACHE_KEY_PREFIX: 'two:' };
+    a = await startChatApp(env);
+    b = await startChatApp(env);
+    ({ token } = await a.signUp('ada'));
+    sessionId = (await request(a.http).post('/sessions').set(bearer(token)).send({ title: 'first' }).expect(201)).body.id;
+  });
+
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const onB = (path: string) => () => request(b.http).get(path).set(bearer(token));
+
+  it('a token issued by A is accepted by B (one JWT_SECRET)', async () => {
+    await request(b.http).get('/users/me').set(bearer(token)).expect(200);
+  });
+
+  it('a rename on A is seen on B, which had the old title cached', async () => {
+    const before = await onB(`/sessions/${sessionId}`)();
+    expect(before.body.title).toBe('first');
+    expect((await onB(`/sessions/${sessionId}`)()).headers['x-cache']).toBe('HIT');
+
+    await request(a.http).patch(`/sessions/${sessionId}`).set(bearer(token)).send({ title: 'renamed on A' }).expect(200);
+    expect(await seenWithin(COHERENCE_BOUND_MS, onB(`/sessions/${sessionId}`), (s) => s.title === 'renamed on A')).toBe(true);
+    expect(await seenWithin(COHERENCE_BOUND_MS, onB('/sessions'), (l) => l.items[0].title === 'renamed on A')).toBe(true);
+  });
+
+  it('a message posted on A is in B’s page, count and search', async () => {
+    expect((await onB(`/sessions/${sessionId}/messages`)()).body.items).toEqual([]);
+    expect((await onB('/search?q=coherent')()).body.items).toEqual([]);
+
+    const message = (
+      await request(a.http)
+        .post(`/sessions/${sessionId}/messages`)
+        .set(bearer(token))
+        .send({ role: 'user', content: 'a coherent cache' })
+        .expect(201)
+    ).body;
+    expect(await seenWithin(COHERENCE_BOUND_MS, onB(`/sessions/${sessionId}/messages`), (p) => p.items[0]?.id === message.id)).toBe(true);
+    expect(await seenWithin(COHERENCE_BOUND_MS, onB(`/sessions/${sessionId}`), (s) => s.messageCount === 1)).toBe(true);
+    expect(await seenWithin(COHERENCE_BOUND_MS, onB('/search?q=coherent'), (r) => r.items[0]?.messageId === message.id)).toBe(true);
+  });
+
+  it('a delete on A is a 404 on B', async () => {
+    await onB(`/sessions/${sessionId}`)().then((r) => expect(r.status).toBe(200));
+    await request(a.http).delete(`/sessions/${sessionId}`).set(bearer(token)).expect(204);
+    const deadline = Date.now() + COHERENCE_BOUND_MS;
+    let status = 200;
+    while (status === 200 && Date.now() <= deadline) status = (await onB(`/sessions/${sessionId}`)()).status;
+    expect(status).toBe(404);
+    expect(await seenWithin(COHERENCE_BOUND_MS, onB('/sessions'), (l) => l.items.length === 0)).toBe(true);
+  });
+});

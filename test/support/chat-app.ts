@@ -1,0 +1,37 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { loadConfig } from '../../src/config';
+import { createApp } from '../../src/http/create-app';
+
+export interface ChatApp {
+  app: INestApplication;
+  http: App;
+  /** Creates a user through the API and answers its id and bearer token. */
+  signUp(name?: string): Promise<{ id: string; name: string; token: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application, as main.ts builds it, on an in-memory SQLite database unless the env says
+ * otherwise. `env` holds environment variables as a user would set them.
+ */
+export async function startChatApp(env: Record<string, string> = {}): Promise<ChatApp> {
+  const config = loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: 'e2e-secret', ...env });
+  const app = await createApp(config, false);
+  await app.init();
+  const http = app.getHttpServer();
+  let users = 0;
+  return {
+    app,
+    http,
+    async signUp(name = `user ${++users}`) {
+      const response = await request(http).post('/users').send({ name }).expect(201);
+      return response.body;
+    },
+    close: () => app.close(),
+  };
+}
+
+/** `Authorization` header of a bearer token. */
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
