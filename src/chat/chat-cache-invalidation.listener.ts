@@ -29,22 +29,13 @@ export class ChatCacheInvalidationListener {
 
   @OnEvent(ChatEvents.SessionDeleted)
   onSessionDeleted({ userId, sessionId }: SessionEvent): Promise<void> {
-    return this.invalidate(ChatEvents.SessionDeleted, [
-      Keys.sessionTag(sessionId),
-      Keys.messagesTag(sessionId),
-      Keys.sessionsTag(userId),
-      Keys.searchTag(userId),
-    ]);
+    return this.invalidate(ChatEvents.SessionDeleted, everythingShownOf(userId, sessionId));
   }
 
+  /** A message changes the session (count, last message), its pages, the user's list order and search. */
   @OnEvent(ChatEvents.MessageCreated)
   onMessageCreated({ userId, sessionId }: MessageCreatedEvent): Promise<void> {
-    return this.invalidate(ChatEvents.MessageCreated, [
-      Keys.sessionTag(sessionId),
-      Keys.messagesTag(sessionId),
-      Keys.sessionsTag(userId),
-      Keys.searchTag(userId),
-    ]);
+    return this.invalidate(ChatEvents.MessageCreated, everythingShownOf(userId, sessionId));
   }
 
   private async invalidate(event: string, tags: string[]): Promise<void> {
@@ -55,4 +46,9 @@ export class ChatCacheInvalidationListener {
       this.logger.error(`invalidation after ${event} failed (tags ${tags.join(', ')}): ${(error as Error).message}`);
     }
   }
+}
+
+/** Every cached view a session and its messages appear in. */
+function everythingShownOf(userId: string, sessionId: string): string[] {
+  return [Keys.sessionTag(sessionId), Keys.messagesTag(sessionId), Keys.sessionsTag(userId), Keys.searchTag(userId)];
 }

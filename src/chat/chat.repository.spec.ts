@@ -29,7 +29,7 @@ describe('ChatRepository on SQLite', () => {
     const repoB = new ChatRepository(b);
     const user = repoA.createUser('Ada');
     const session = repoB.createSession(user.id, 'shared');
-    repoA.addMessage(session.id, 'user', 'hello from A');
+    repoA.addMessage(user.id, session.id, 'user', 'hello from A');
     expect(repoB.findSession(session.id)).toMatchObject({ messageCount: 1 });
     expect(repoB.search(user.id, { q: 'hello', limit: 10 })).toHaveLength(1);
     a.close();
@@ -41,7 +41,7 @@ describe('ChatRepository on SQLite', () => {
     const repo = new ChatRepository(db);
     const user = repo.createUser('Ada');
     const session = repo.createSession(user.id, 't');
-    repo.addMessage(session.id, 'user', 'needle');
+    repo.addMessage(user.id, session.id, 'user', 'needle');
     expect(repo.deleteSession(user.id, session.id)).toBe(true);
     expect(repo.search(user.id, { q: 'needle', limit: 10 })).toEqual([]);
     expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 0 });
@@ -57,7 +57,8 @@ describe('ChatRepository on SQLite', () => {
     const session = repo.createSession(owner.id, 'mine');
     expect(repo.renameSession(other.id, session.id, 'theirs')).toBeNull();
     expect(repo.deleteSession(other.id, session.id)).toBe(false);
-    expect(repo.findSession(session.id)).toMatchObject({ title: 'mine' });
+    expect(repo.addMessage(other.id, session.id, 'user', 'sneaky')).toBeNull();
+    expect(repo.findSession(session.id)).toMatchObject({ title: 'mine', messageCount: 0 });
     db.close();
   });
 
@@ -66,7 +67,7 @@ describe('ChatRepository on SQLite', () => {
     const repo = new ChatRepository(db);
     const user = repo.createUser('Ada');
     const session = repo.createSession(user.id, 't');
-    const ids = Array.from({ length: 5 }, (_, i) => repo.addMessage(session.id, 'user', `m${i}`).id);
+    const ids = Array.from({ length: 5 }, (_, i) => repo.addMessage(user.id, session.id, 'user', `m${i}`)!.id);
     const newest = repo.listMessages(session.id, 2)!;
     expect(newest.items.map((m) => m.id)).toEqual(ids.slice(3));
     const older = repo.listMessages(session.id, 2, newest.nextCursor!)!;

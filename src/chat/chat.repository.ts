@@ -48,7 +48,7 @@ export class ChatRepository {
       ),
       insertMessage: db.prepare(`INSERT INTO messages (id, session_id, role, content, created_at) VALUES (?, ?, ?, ?, ?)`),
       countMessage: db.prepare(
-        `UPDATE sessions SET message_count = message_count + 1, last_message_at = ?, activity_at = ? WHERE id = ?`,
+        `UPDATE sessions SET message_count = message_count + 1, last_message_at = ?, activity_at = ? WHERE id = ? AND user_id = ?`,
       ),
       messageSeq: db.prepare('SELECT seq FROM messages WHERE id = ? AND session_id = ?'),
       newestMessages: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?`),
@@ -113,14 +113,19 @@ export class ChatRepository {
     return (this.statements.sessionsOfUser.all(userId, limit) as SessionRow[]).map(toSession);
   }
 
-  /** Stores the message and counts it on its session, in one transaction. */
-  addMessage(sessionId: string, role: MessageRole, content: string): Message {
+  /**
+   * Stores the message and counts it on its session, in one transaction; null when the user has no
+   * such session. The ownership check is part of the transaction, so a session deleted by another
+   * instance a moment before is a null here, never a foreign-key error.
+   */
+  addMessage(userId: string, sessionId: string, role: MessageRole, content: string): Message | null {
     const message: Message = { id: randomUUID(), sessionId, role, content, createdAt: now() };
-    this.db.transaction(() => {
+    return this.db.transaction(() => {
+      const { changes } = this.statements.countMessage.run(message.createdAt, message.createdAt, sessionId, userId);
+      if (changes === 0) return null;
       this.statements.insertMessage.run(message.id, sessionId, role, content, message.createdAt);
-      this.statements.countMessage.run(message.createdAt, message.createdAt, sessionId);
+      return message;
     })();
-    return message;
   }
 
   /**

@@ -50,9 +50,8 @@ export class SessionService {
 
   async addMessage(userId: string, sessionId: string, role: MessageRole, content: string): Promise<Message> {
     // A write checks ownership against the database, never against a cached copy.
-    const session = this.repository.findSession(sessionId);
-    if (session === null || session.userId !== userId) throw new NotFoundException(`session ${sessionId} not found`);
-    const message = this.repository.addMessage(sessionId, role, content);
+    const message = this.repository.addMessage(userId, sessionId, role, content);
+    if (message === null) throw new NotFoundException(`session ${sessionId} not found`);
     await this.publish<MessageCreatedEvent>(ChatEvents.MessageCreated, { userId, sessionId, messageId: message.id });
     return message;
   }

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { CacheContext, startCacheContext } from '../support/cache-context';
+import { startCacheContext } from '../support/cache-context';
 import { eventually, RedisServer } from '../support/redis-server';
 
 const COMMAND_TIMEOUT_MS = 200;

@@ -1,23 +1,26 @@
 import request from 'supertest';
 import { bearer, ChatApp, startChatApp } from '../support/chat-app';
+import { chatModes } from '../support/chat-modes';
 
 /**
  * Every bad input of DESIGN.md's list answers a 4xx in Nest's error shape whose message names the
  * problem: never a 5xx, and nothing is written.
  */
-describe('bad input', () => {
+describe.each(chatModes())('bad input ($name cache)', (mode) => {
   let chat: ChatApp;
   let token: string;
   let sessionId: string;
 
   beforeAll(async () => {
-    chat = await startChatApp();
+    await mode.start();
+    chat = await startChatApp(mode.env());
     ({ token } = await chat.signUp('Ada'));
     sessionId = (await request(chat.http).post('/sessions').set(bearer(token)).send({ title: 'ok' }).expect(201)).body.id;
   });
 
   afterAll(async () => {
     await chat.close();
+    await mode.stop();
   });
 
   type Case = [label: string, method: 'get' | 'post' | 'patch' | 'delete', path: string, body: unknown, status: number, names: RegExp];

@@ -1,26 +1,8 @@
-import { Logger } from '@nestjs/common';
-import { CacheService } from '../cache.service';
-import { resolveChatCacheOptions } from '../chat-cache.defaults';
-import { MemoryStore } from '../stores/memory.store';
-import { CacheErrorLog } from './cache-error-log';
+import { applyCacheDecorators, failingCache, memoryCache } from '../../../test/support/decorated-instance';
+import type { CacheService } from '../cache.service';
+import type { MemoryStore } from '../stores/memory.store';
 import { CacheEvict } from './cache-evict.decorator';
 import { CachePut } from './cache-put.decorator';
-import { CachedMethodContext } from './cached-method-context';
-import { wrapCachedMethod } from './wrap-cached-methods';
-
-function memoryCache(): { cache: CacheService; memory: MemoryStore } {
-  const options = resolveChatCacheOptions({});
-  const memory = new MemoryStore({ ...options.memory, defaultTtlMs: options.defaultTtlMs });
-  return { cache: new CacheService(options, memory, null), memory };
-}
-
-function applyCacheDecorators<T extends object>(instance: T, cache: CachedMethodContext['cache']) {
-  const errors = new CacheErrorLog({ warn: jest.fn() } as unknown as Logger);
-  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(instance))) {
-    wrapCachedMethod(instance as Record<string, unknown>, name, { cache, errors, className: instance.constructor.name });
-  }
-  return { instance, errors };
-}
 
 class SessionService {
   readonly write = jest.fn<unknown, [string]>((id) => ({ id, userId: 'u1' }));
@@ -110,12 +92,7 @@ describe('@CacheEvict', () => {
   });
 
   it('returns the result when the cache fails', async () => {
-    const failing = {
-      delete: () => Promise.reject(new Error('cache down')),
-      invalidateTags: () => Promise.reject(new Error('cache down')),
-      invalidatePattern: () => Promise.reject(new Error('cache down')),
-    } as unknown as CachedMethodContext['cache'];
-    const { instance, errors } = applyCacheDecorators(new SessionService(), failing);
+    const { instance, errors } = applyCacheDecorators(new SessionService(), failingCache);
     await expect(instance.deleteSession('s1')).resolves.toEqual({ id: 's1', userId: 'u1' });
     expect(errors.count).toBe(3);
   });

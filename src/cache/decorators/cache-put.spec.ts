@@ -1,26 +1,8 @@
-import { Logger } from '@nestjs/common';
-import { CacheService } from '../cache.service';
-import { resolveChatCacheOptions } from '../chat-cache.defaults';
-import { MemoryStore } from '../stores/memory.store';
-import { CacheErrorLog } from './cache-error-log';
+import { applyCacheDecorators, failingCache, memoryCache } from '../../../test/support/decorated-instance';
+import type { CacheService } from '../cache.service';
+import type { MemoryStore } from '../stores/memory.store';
 import { CachePut } from './cache-put.decorator';
 import { Cacheable } from './cacheable.decorator';
-import { CachedMethodContext } from './cached-method-context';
-import { wrapCachedMethod } from './wrap-cached-methods';
-
-function memoryCache(): { cache: CacheService; memory: MemoryStore } {
-  const options = resolveChatCacheOptions({});
-  const memory = new MemoryStore({ ...options.memory, defaultTtlMs: options.defaultTtlMs });
-  return { cache: new CacheService(options, memory, null), memory };
-}
-
-function applyCacheDecorators<T extends object>(instance: T, cache: CachedMethodContext['cache']) {
-  const errors = new CacheErrorLog({ warn: jest.fn() } as unknown as Logger);
-  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(instance))) {
-    wrapCachedMethod(instance as Record<string, unknown>, name, { cache, errors, className: instance.constructor.name });
-  }
-  return { instance, errors };
-}
 
 interface Session {
   id: string;
@@ -94,8 +76,7 @@ describe('@CachePut', () => {
   });
 
   it('returns the result when the cache fails, and counts the failure', async () => {
-    const failing = { set: () => Promise.reject(new Error('cache down')) } as unknown as CachedMethodContext['cache'];
-    const { instance, errors } = applyCacheDecorators(new SessionService(), failing);
+    const { instance, errors } = applyCacheDecorators(new SessionService(), failingCache);
     await expect(instance.rename('s1', 'second')).resolves.toEqual({ id: 's1', title: 'second' });
     expect(errors.count).toBe(1);
   });

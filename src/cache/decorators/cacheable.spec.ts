@@ -1,38 +1,13 @@
-import { Logger, SetMetadata } from '@nestjs/common';
-import { deferred } from '../../../test/support/deferred';
-import { CacheService } from '../cache.service';
-import { resolveChatCacheOptions } from '../chat-cache.defaults';
-import { MemoryStore } from '../stores/memory.store';
+import { applyCacheDecorators, failingCache, memoryCache } from '../../../test/support/decorated-instance';
+import type { CacheService } from '../cache.service';
+import type { MemoryStore } from '../stores/memory.store';
+import { Logger } from '@nestjs/common';
 import { CacheErrorLog } from './cache-error-log';
+import { wrapCachedMethod } from './wrap-cached-methods';
+import { SetMetadata } from '@nestjs/common';
+import { deferred } from '../../../test/support/deferred';
 import { Cacheable } from './cacheable.decorator';
 import { CachedMethodContext } from './cached-method-context';
-import { wrapCachedMethod } from './wrap-cached-methods';
-
-function memoryCache(): { cache: CacheService; memory: MemoryStore } {
-  const options = resolveChatCacheOptions({});
-  const memory = new MemoryStore({ ...options.memory, defaultTtlMs: options.defaultTtlMs });
-  return { cache: new CacheService(options, memory, null), memory };
-}
-
-/** What CacheableMethodsExplorer does to a provider instance, with a logger the test can read. */
-function applyCacheDecorators<T extends object>(instance: T, cache: CachedMethodContext['cache']) {
-  const logger = { warn: jest.fn() };
-  const errors = new CacheErrorLog(logger as unknown as Logger);
-  const className = instance.constructor.name;
-  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(instance))) {
-    wrapCachedMethod(instance as Record<string, unknown>, name, { cache, errors, className });
-  }
-  return { instance, errors, logger };
-}
-
-/** A CacheService that fails every call, as a broken cache would. */
-const failingCache: CachedMethodContext['cache'] = {
-  getOrSet: () => Promise.reject(new Error('cache down')),
-  set: () => Promise.reject(new Error('cache down')),
-  delete: () => Promise.reject(new Error('cache down')),
-  invalidateTags: () => Promise.reject(new Error('cache down')),
-  invalidatePattern: () => Promise.reject(new Error('cache down')),
-};
 
 class SessionService {
   readonly load = jest.fn<unknown, [string]>((id) => ({ id, title: `title of ${id}` }));
