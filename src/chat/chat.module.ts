@@ -21,8 +21,9 @@ import { UsersController } from './users.controller';
     SessionService,
     ChatCacheInvalidationListener,
     BearerAuthGuard,
-    { provide: UserRegistry, useFactory: (users: UserService) => ({ isKnownUser: async (id: string) => (await users.findUser(id)) !== null }), inject: [UserService] },
+    // BearerAuthGuard asks whether a token's user exists.
+    { provide: UserRegistry, useExisting: UserService },
   ],
-  exports: [ChatCacheInvalidationListener, chatDatabaseProvider],
+  exports: [ChatCacheInvalidationListener],
 })
 export class ChatModule {}

@@ -13,6 +13,8 @@ import { Message, MessagePage, MessageRole, SearchHit, SearchQuery, Session } fr
  *
  * Ownership is checked outside the cached loaders, on every call: a cached value is shared by
  * whoever asks for its key, so the loaders are keyed by ids alone and never decide who may see them.
+ * They are private so that no caller can skip that check; CacheableMethodsExplorer wraps them all
+ * the same (it wraps the instance's methods, whatever their TypeScript visibility).
  */
 @Injectable()
 export class SessionService {
@@ -32,26 +34,26 @@ export class SessionService {
   /** The user's session; another user's session is as missing as one that does not exist. */
   async getSession(userId: string, sessionId: string): Promise<Session> {
     const session = await this.loadSession(sessionId);
-    if (session === null || session.userId !== userId) throw new NotFoundException(`session ${sessionId} not found`);
+    if (session === null || session.userId !== userId) throw sessionNotFound(sessionId);
     return session;
   }
 
   async renameSession(userId: string, sessionId: string, title: string): Promise<Session> {
     const session = this.repository.renameSession(userId, sessionId, title);
-    if (session === null) throw new NotFoundException(`session ${sessionId} not found`);
+    if (session === null) throw sessionNotFound(sessionId);
     await this.publish<SessionEvent>(ChatEvents.SessionUpdated, { userId, sessionId });
     return session;
   }
 
   async deleteSession(userId: string, sessionId: string): Promise<void> {
-    if (!this.repository.deleteSession(userId, sessionId)) throw new NotFoundException(`session ${sessionId} not found`);
+    if (!this.repository.deleteSession(userId, sessionId)) throw sessionNotFound(sessionId);
     await this.publish<SessionEvent>(ChatEvents.SessionDeleted, { userId, sessionId });
   }
 
   async addMessage(userId: string, sessionId: string, role: MessageRole, content: string): Promise<Message> {
     // A write checks ownership against the database, never against a cached copy.
     const message = this.repository.addMessage(userId, sessionId, role, content);
-    if (message === null) throw new NotFoundException(`session ${sessionId} not found`);
+    if (message === null) throw sessionNotFound(sessionId);
     await this.publish<MessageCreatedEvent>(ChatEvents.MessageCreated, { userId, sessionId, messageId: message.id });
     return message;
   }
@@ -73,7 +75,7 @@ export class SessionService {
   }
 
   @Cacheable({ key: ([id]: [string]) => Keys.sessionKey(id), tags: ([id]: [string]) => [Keys.sessionTag(id)] })
-  async loadSession(sessionId: string): Promise<Session | null> {
+  private async loadSession(sessionId: string): Promise<Session | null> {
     return this.repository.findSession(sessionId);
   }
 
@@ -82,7 +84,7 @@ export class SessionService {
     key: ([id, limit, before]: [string, number, string?]) => Keys.messagesKey(id, limit, before),
     tags: ([id]: [string]) => [Keys.messagesTag(id)],
   })
-  async loadMessages(sessionId: string, limit: number, before?: string): Promise<MessagePage | null> {
+  private async loadMessages(sessionId: string, limit: number, before?: string): Promise<MessagePage | null> {
     return this.repository.listMessages(sessionId, limit, before);
   }
 
@@ -90,7 +92,7 @@ export class SessionService {
     key: ([userId, limit]: [string, number]) => Keys.sessionsKey(userId, limit),
     tags: ([userId]: [string]) => [Keys.sessionsTag(userId)],
   })
-  async loadSessions(userId: string, limit: number): Promise<Session[]> {
+  private async loadSessions(userId: string, limit: number): Promise<Session[]> {
     return this.repository.listSessions(userId, limit);
   }
 
@@ -99,7 +101,7 @@ export class SessionService {
     tags: ([userId]: [string]) => [Keys.searchTag(userId)],
     ttlMs: Keys.searchTtlMs,
   })
-  async loadSearch(userId: string, query: SearchQuery): Promise<SearchHit[]> {
+  private async loadSearch(userId: string, query: SearchQuery): Promise<SearchHit[]> {
     return this.repository.search(userId, query);
   }
 
@@ -112,4 +114,8 @@ export class SessionService {
       this.logger.error(`a listener of ${event} failed: ${(error as Error).message}`);
     }
   }
+}
+
+function sessionNotFound(sessionId: string): NotFoundException {
+  return new NotFoundException(`session ${sessionId} not found`);
 }

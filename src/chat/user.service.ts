@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { UserRegistry } from '../auth';
 import { Cacheable } from '../cache';
 import { ChatCacheManager as Keys } from './chat-cache.manager';
 import { ChatRepository } from './chat.repository';
 import { User } from './chat.types';
 
 @Injectable()
-export class UserService {
+export class UserService implements UserRegistry {
   constructor(private readonly repository: ChatRepository) {}
 
   async createUser(name: string): Promise<User> {
@@ -16,5 +17,9 @@ export class UserService {
   @Cacheable({ key: ([id]: [string]) => Keys.userKey(id), tags: ([id]: [string]) => [Keys.userTag(id)] })
   async findUser(id: string): Promise<User | null> {
     return this.repository.findUser(id);
+  }
+
+  async isKnownUser(id: string): Promise<boolean> {
+    return (await this.findUser(id)) !== null;
   }
 }

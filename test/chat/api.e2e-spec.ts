@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { ChatRepository } from '../../src/chat/chat.repository';
 import { bearer, ChatApp, startChatApp } from '../support/chat-app';
 import { chatModes } from '../support/chat-modes';
 
@@ -254,6 +255,27 @@ describe.each(chatModes())('the HTTP API ($name cache)', (mode) => {
       expect(changed.headers['x-cache']).toBe('MISS');
       expect(changed.headers.etag).not.toBe(first.headers.etag);
       expect(changed.body.items).toHaveLength(1);
+    });
+
+    it('every read is served by the service cache too: the database is read once per key', async () => {
+      const user = await chat.signUp();
+      const session = await newSession(user);
+      await as(user).post(`/sessions/${session.id}/messages`, { role: 'user', content: 'cached words' }).expect(201);
+      const repository = chat.app.get(ChatRepository);
+      const reads = ['findSession', 'listMessages', 'listSessions', 'search'].map((method) =>
+        jest.spyOn(repository, method as 'findSession'),
+      );
+      try {
+        // no-cache reloads the HTTP entry, so each handler runs twice; the service's cache answers the second.
+        for (let i = 0; i < 2; i++) {
+          for (const path of [`/sessions/${session.id}`, `/sessions/${session.id}/messages`, '/sessions', '/search?q=cached']) {
+            await as(user).get(path).set('Cache-Control', 'no-cache').expect(200);
+          }
+        }
+        expect(reads.map((read) => read.mock.calls.length)).toEqual([1, 1, 1, 1]);
+      } finally {
+        reads.forEach((read) => read.mockRestore());
+      }
     });
 
     it('two users asking the same URL never share an entry', async () => {
