@@ -19,9 +19,9 @@ describe('ChatCacheInvalidationListener', () => {
     await listener.onMessageCreated({ userId, sessionId, messageId: 'm1' });
     expect(cache.invalidateTags.mock.calls.map(([tags]) => tags)).toEqual([
       ['user:u1:sessions'],
-      ['session:s1', 'user:u1:sessions'],
-      ['session:s1', 'session:s1:messages', 'user:u1:sessions', 'user:u1:search'],
-      ['session:s1', 'session:s1:messages', 'user:u1:sessions', 'user:u1:search'],
+      ['session:s1:details', 'user:u1:sessions'],
+      ['session:s1', 'user:u1:sessions', 'user:u1:search'],
+      ['session:s1:details', 'session:s1:messages', 'user:u1:sessions', 'user:u1:search'],
     ]);
   });
 

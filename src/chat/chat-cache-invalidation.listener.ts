@@ -24,18 +24,24 @@ export class ChatCacheInvalidationListener {
 
   @OnEvent(ChatEvents.SessionUpdated)
   onSessionUpdated({ userId, sessionId }: SessionEvent): Promise<void> {
-    return this.invalidate(ChatEvents.SessionUpdated, [Keys.sessionTag(sessionId), Keys.sessionsTag(userId)]);
+    return this.invalidate(ChatEvents.SessionUpdated, [Keys.sessionDetailsTag(sessionId), Keys.sessionsTag(userId)]);
   }
 
+  /** Everything of the session goes (its scope tag), and it leaves the user's lists and search. */
   @OnEvent(ChatEvents.SessionDeleted)
   onSessionDeleted({ userId, sessionId }: SessionEvent): Promise<void> {
-    return this.invalidate(ChatEvents.SessionDeleted, everythingShownOf(userId, sessionId));
+    return this.invalidate(ChatEvents.SessionDeleted, [Keys.sessionScope(sessionId), Keys.sessionsTag(userId), Keys.searchTag(userId)]);
   }
 
   /** A message changes the session (count, last message), its pages, the user's list order and search. */
   @OnEvent(ChatEvents.MessageCreated)
   onMessageCreated({ userId, sessionId }: MessageCreatedEvent): Promise<void> {
-    return this.invalidate(ChatEvents.MessageCreated, everythingShownOf(userId, sessionId));
+    return this.invalidate(ChatEvents.MessageCreated, [
+      Keys.sessionDetailsTag(sessionId),
+      Keys.messagesTag(sessionId),
+      Keys.sessionsTag(userId),
+      Keys.searchTag(userId),
+    ]);
   }
 
   private async invalidate(event: string, tags: string[]): Promise<void> {
@@ -48,7 +54,3 @@ export class ChatCacheInvalidationListener {
   }
 }
 
-/** Every cached view a session and its messages appear in. */
-function everythingShownOf(userId: string, sessionId: string): string[] {
-  return [Keys.sessionTag(sessionId), Keys.messagesTag(sessionId), Keys.sessionsTag(userId), Keys.searchTag(userId)];
-}

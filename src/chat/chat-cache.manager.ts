@@ -6,29 +6,40 @@ import { SearchQuery } from './chat.types';
  * HTTP edge); search filters, which are free text, are hashed, so no user input can collide with
  * or reach another key.
  *
- * Tags are as narrow as the writes that make entries stale:
- * - `session:<id>`              the session itself (title, counts)
- * - `session:<id>:messages`     its pages of messages
- * - `user:<id>:sessions`        the user's lists of sessions
- * - `user:<id>:search`          the user's search results
- * - `user:<id>`                 the user's profile
+ * Every entry carries two tags:
+ * - a view tag, as narrow as the writes that make it stale, which the invalidation listener uses
+ *   (a rename drops the session's details and the user's lists, not its pages of messages):
+ *   `session:<id>:details`, `session:<id>:messages`, `user:<id>:sessions`, `user:<id>:search`,
+ *   `user:<id>:profile`;
+ * - a scope tag, `session:<id>` or `user:<id>`, which drops everything of a session or of a user at
+ *   once (an operator's POST /cache/invalidate, a deleted session). The HTTP responses cached for a
+ *   user all carry `user:<id>`.
  */
 export const ChatCacheManager = {
   /** Search results go stale by a new message in any session; they live shorter than the rest. */
   searchTtlMs: 60_000,
 
-  userKey: (userId: string) => `user:${userId}`,
+  profileKey: (userId: string) => `user:${userId}:profile`,
   sessionKey: (sessionId: string) => `session:${sessionId}`,
   messagesKey: (sessionId: string, limit: number, before: string | undefined) =>
     `session:${sessionId}:messages:${limit}:${before ?? 'newest'}`,
   sessionsKey: (userId: string, limit: number) => `user:${userId}:sessions:${limit}`,
   searchKey: (userId: string, query: SearchQuery) => `user:${userId}:search:${stableHash(query)}`,
 
-  userTag: (userId: string) => `user:${userId}`,
-  sessionTag: (sessionId: string) => `session:${sessionId}`,
+  userScope: (userId: string) => `user:${userId}`,
+  sessionScope: (sessionId: string) => `session:${sessionId}`,
+  profileTag: (userId: string) => `user:${userId}:profile`,
+  sessionDetailsTag: (sessionId: string) => `session:${sessionId}:details`,
   messagesTag: (sessionId: string) => `session:${sessionId}:messages`,
   sessionsTag: (userId: string) => `user:${userId}:sessions`,
   searchTag: (userId: string) => `user:${userId}:search`,
+
+  /** The tags of each kind of entry: its view tag, then its scope. */
+  tagsOfProfile: (userId: string) => [ChatCacheManager.profileTag(userId), ChatCacheManager.userScope(userId)],
+  tagsOfSession: (sessionId: string) => [ChatCacheManager.sessionDetailsTag(sessionId), ChatCacheManager.sessionScope(sessionId)],
+  tagsOfMessages: (sessionId: string) => [ChatCacheManager.messagesTag(sessionId), ChatCacheManager.sessionScope(sessionId)],
+  tagsOfSessions: (userId: string) => [ChatCacheManager.sessionsTag(userId), ChatCacheManager.userScope(userId)],
+  tagsOfSearch: (userId: string) => [ChatCacheManager.searchTag(userId), ChatCacheManager.userScope(userId)],
 } as const;
 
 function stableHash(query: SearchQuery): string {

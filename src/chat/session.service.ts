@@ -74,7 +74,7 @@ export class SessionService {
     return this.loadSearch(userId, query);
   }
 
-  @Cacheable({ key: ([id]: [string]) => Keys.sessionKey(id), tags: ([id]: [string]) => [Keys.sessionTag(id)] })
+  @Cacheable({ key: ([id]: [string]) => Keys.sessionKey(id), tags: ([id]: [string]) => Keys.tagsOfSession(id) })
   private async loadSession(sessionId: string): Promise<Session | null> {
     return this.repository.findSession(sessionId);
   }
@@ -82,7 +82,7 @@ export class SessionService {
   /** Null when `before` is not a message of the session. */
   @Cacheable({
     key: ([id, limit, before]: [string, number, string?]) => Keys.messagesKey(id, limit, before),
-    tags: ([id]: [string]) => [Keys.messagesTag(id)],
+    tags: ([id]: [string]) => Keys.tagsOfMessages(id),
   })
   private async loadMessages(sessionId: string, limit: number, before?: string): Promise<MessagePage | null> {
     return this.repository.listMessages(sessionId, limit, before);
@@ -90,7 +90,7 @@ export class SessionService {
 
   @Cacheable({
     key: ([userId, limit]: [string, number]) => Keys.sessionsKey(userId, limit),
-    tags: ([userId]: [string]) => [Keys.sessionsTag(userId)],
+    tags: ([userId]: [string]) => Keys.tagsOfSessions(userId),
   })
   private async loadSessions(userId: string, limit: number): Promise<Session[]> {
     return this.repository.listSessions(userId, limit);
@@ -98,7 +98,7 @@ export class SessionService {
 
   @Cacheable({
     key: ([userId, query]: [string, SearchQuery]) => Keys.searchKey(userId, query),
-    tags: ([userId]: [string]) => [Keys.searchTag(userId)],
+    tags: ([userId]: [string]) => Keys.tagsOfSearch(userId),
     ttlMs: Keys.searchTtlMs,
   })
   private async loadSearch(userId: string, query: SearchQuery): Promise<SearchHit[]> {

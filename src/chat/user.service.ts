@@ -14,7 +14,7 @@ export class UserService implements UserRegistry {
   }
 
   /** Null when no such user (a token of a user that no longer exists, say). */
-  @Cacheable({ key: ([id]: [string]) => Keys.userKey(id), tags: ([id]: [string]) => [Keys.userTag(id)] })
+  @Cacheable({ key: ([id]: [string]) => Keys.profileKey(id), tags: ([id]: [string]) => Keys.tagsOfProfile(id) })
   async findUser(id: string): Promise<User | null> {
     return this.repository.findUser(id);
   }

@@ -278,6 +278,18 @@ describe.each(chatModes())('the HTTP API ($name cache)', (mode) => {
       }
     });
 
+    it('a write invalidates exactly what it changed: a rename keeps the cached pages of messages', async () => {
+      const session = await newSession(ada, 'before');
+      const pagePath = `/sessions/${session.id}/messages`;
+      await as(ada).get(pagePath).expect(200);
+      await as(ada).get(`/sessions/${session.id}`).expect(200);
+      await as(ada).patch(`/sessions/${session.id}`, { title: 'after' }).expect(200);
+      expect((await as(ada).get(pagePath).expect(200)).headers['x-cache']).toBe('HIT');
+      const renamed = await as(ada).get(`/sessions/${session.id}`).expect(200);
+      expect(renamed.headers['x-cache']).toBe('MISS');
+      expect(renamed.body.title).toBe('after');
+    });
+
     it('two users asking the same URL never share an entry', async () => {
       await newSession(ada, 'ada’s');
       await newSession(bob, 'bob’s');
@@ -325,6 +337,17 @@ describe.each(chatModes())('the HTTP API ($name cache)', (mode) => {
           .expect(200);
         expect(invalidated.body).toEqual({ invalidated: { keys: 0, tags: 1, pattern: 0 } });
         expect((await read()).headers['x-cache']).toBe('MISS');
+
+
+        // A user's scope tag drops every response cached for that user, and nobody else's.
+        const other = await admin.signUp();
+        const readAs = (token: string, path: string) => request(admin.http).get(path).set(bearer(token)).expect(200);
+        const paths = ['/users/me', '/sessions', `/sessions/${session.id}`, `/sessions/${session.id}/messages`, '/search?q=x'];
+        for (const path of paths) await readAs(user.token, path);
+        await readAs(other.token, '/sessions');
+        await request(admin.http).post('/cache/invalidate').set(bearer('let-me-in')).send({ tags: [`user:${user.id}`] }).expect(200);
+        for (const path of paths) expect({ path, cache: (await readAs(user.token, path)).headers['x-cache'] }).toEqual({ path, cache: 'MISS' });
+        expect((await readAs(other.token, '/sessions')).headers['x-cache']).toBe('HIT');
 
         await request(admin.http).post('/cache/invalidate').set(bearer('let-me-in')).send({}).expect(400);
         await request(admin.http).post('/cache/invalidate').set(bearer('let-me-in')).send({ keys: ['__cc:bus'] }).expect(400);
