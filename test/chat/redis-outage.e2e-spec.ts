@@ -67,3 +67,47 @@ describe('Redis dies under a running app', () => {
     }
   });
 });
+
+describe('Redis dies under two instances', () => {
+  let server: RedisServer;
+  let dir: string;
+  let a: ChatApp;
+  let b: ChatApp;
+
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    dir = mkdtempSync(join(tmpdir(), 'chat-cache-outage-two-'));
+    const env = { DATABASE_PATH: join(dir, 'chat.db'), REDIS_URL: server.url, REDIS_COMMAND_TIMEOUT_MS: '100' };
+    a = await startChatApp(env);
+    b = await startChatApp(env);
+  });
+
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('once Redis is back, the other instance shows what was written during the outage', async () => {
+    const { token } = await a.signUp('linus');
+    const auth = bearer(token);
+    const session = (await request(a.http).post('/sessions').set(auth).send({ title: 'kept' }).expect(201)).body;
+    const onB = (path: string) => request(b.http).get(path).set(auth).expect(200);
+    expect((await onB(`/sessions/${session.id}`)).body.title).toBe('kept');
+    expect((await onB(`/sessions/${session.id}`)).headers['x-cache']).toBe('HIT');
+
+    await server.kill();
+    // Without the bus, B cannot hear of this write until Redis is back.
+    await request(a.http).patch(`/sessions/${session.id}`).set(auth).send({ title: 'renamed during the outage' }).expect(200);
+    await request(a.http).post(`/sessions/${session.id}/messages`).set(auth).send({ role: 'user', content: 'written blind' }).expect(201);
+    expect((await request(a.http).get(`/sessions/${session.id}`).set(auth).expect(200)).body.title).toBe('renamed during the outage');
+
+    await server.restart();
+    // B's bus resubscribes and flushes its memory tier (messages may have been lost meanwhile).
+    const seen = await eventually(async () => (await onB(`/sessions/${session.id}`)).body.title === 'renamed during the outage', 10_000, 50);
+    expect(seen).toBe(true);
+    expect((await onB(`/sessions/${session.id}/messages`)).body.items.map((m: { content: string }) => m.content)).toEqual(['written blind']);
+    expect((await onB('/search?q=blind')).body.items).toHaveLength(1);
+  });
+});
