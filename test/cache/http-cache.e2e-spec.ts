@@ -230,14 +230,16 @@ function describeHttpCache(driver: string, cacheOptions: () => ChatCacheOptions)
     it('runs the handler once for concurrent misses of one caller and route', async () => {
       slowGate = deferred<void>();
       const before = handled.count;
+      const joinsBefore = cache.stats().singleFlight.joins;
       const responses = Promise.all([1, 2, 3].map(() => asUser('/notes/n3/slow', 'alice').then((response) => response)));
-      await eventually(() => handled.count > before, 2_000, 1);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // All three are in: one runs the handler, two wait for it.
+      expect(await eventually(() => cache.stats().singleFlight.joins === joinsBefore + 2, 5_000, 1)).toBe(true);
       slowGate.resolve();
       const answers = await responses;
       slowGate = undefined;
       expect(handled.count).toBe(before + 1);
       expect(new Set(answers.map((response) => response.text)).size).toBe(1);
+      expect(answers.map((response) => response.headers['x-cache']).sort()).toEqual(['HIT', 'HIT', 'MISS']);
     });
 
     it('bypasses requests that carry credentials but no user, and never stores their answers', async () => {
