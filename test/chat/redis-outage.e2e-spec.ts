@@ -1,29 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { bearer, ChatApp, startChatApp } from '../support/chat-app';
 import { eventually, RedisServer } from '../support/redis-server';
+import { SharedChatInstances, startSharedChatInstances } from '../support/shared-chat-instances';
 
 describe('Redis dies under a running app', () => {
+  let shared: SharedChatInstances;
   let server: RedisServer;
-  let dir: string;
   let app: ChatApp;
 
   beforeAll(async () => {
-    server = await RedisServer.start();
-    dir = mkdtempSync(join(tmpdir(), 'chat-cache-outage-'));
+    shared = await startSharedChatInstances(1, { REDIS_COMMAND_TIMEOUT_MS: '100' });
+    ({ server } = shared);
+    [app] = shared.instances;
   });
 
   afterAll(async () => {
-    await app?.close();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await shared.stop();
   });
 
   it('keeps answering, keeps every write, and reads its own writes throughout', async () => {
-    const env = { DATABASE_PATH: join(dir, 'chat.db'), REDIS_URL: server.url, REDIS_COMMAND_TIMEOUT_MS: '100' };
-    app = await startChatApp(env);
     const { token } = await app.signUp('grace');
     const auth = bearer(token);
     const session = (await request(app.http).post('/sessions').set(auth).send({ title: 'outage' }).expect(201)).body;
@@ -58,7 +53,7 @@ describe('Redis dies under a running app', () => {
     expect(page.body.items.map((m: { content: string }) => m.content)).toEqual(written);
 
     // A fresh instance on the same database (cold caches) reads the same: the writes are in SQLite.
-    const other = await startChatApp(env);
+    const other = await startChatApp(shared.env);
     try {
       const fromOther = await request(other.http).get(`/sessions/${session.id}/messages`).set(auth).expect(200);
       expect(fromOther.body.items.map((m: { content: string }) => m.content)).toEqual(written);
@@ -69,24 +64,19 @@ describe('Redis dies under a running app', () => {
 });
 
 describe('Redis dies under two instances', () => {
+  let shared: SharedChatInstances;
   let server: RedisServer;
-  let dir: string;
   let a: ChatApp;
   let b: ChatApp;
 
   beforeAll(async () => {
-    server = await RedisServer.start();
-    dir = mkdtempSync(join(tmpdir(), 'chat-cache-outage-two-'));
-    const env = { DATABASE_PATH: join(dir, 'chat.db'), REDIS_URL: server.url, REDIS_COMMAND_TIMEOUT_MS: '100' };
-    a = await startChatApp(env);
-    b = await startChatApp(env);
+    shared = await startSharedChatInstances(2, { REDIS_COMMAND_TIMEOUT_MS: '100' });
+    ({ server } = shared);
+    [a, b] = shared.instances;
   });
 
   afterAll(async () => {
-    await a.close();
-    await b.close();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await shared.stop();
   });
 
   it('once Redis is back, the other instance shows what was written during the outage', async () => {

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
-import { bearer, ChatApp, startChatApp } from '../support/chat-app';
-import { RedisServer } from '../support/redis-server';
+import { bearer, ChatApp } from '../support/chat-app';
+import { SharedChatInstances, startSharedChatInstances } from '../support/shared-chat-instances';
 
 /** How soon another instance must see a write, counted from the moment the write answered. */
 const COHERENCE_BOUND_MS = 100;
@@ -20,28 +17,21 @@ async function seenWithin(boundMs: number, read: () => Promise<request.Response>
 }
 
 describe('two instances sharing one SQLite file and one Redis', () => {
-  let server: RedisServer;
-  let dir: string;
+  let shared: SharedChatInstances;
   let a: ChatApp;
   let b: ChatApp;
   let token: string;
   let sessionId: string;
 
   beforeAll(async () => {
-    server = await RedisServer.start();
-    dir = mkdtempSync(join(tmpdir(), 'chat-cache-two-'));
-    const env = { DATABASE_PATH: join(dir, 'chat.db'), REDIS_URL: server.url, CACHE_KEY_PREFIX: 'two:' };
-    a = await startChatApp(env);
-    b = await startChatApp(env);
+    shared = await startSharedChatInstances(2);
+    [a, b] = shared.instances;
     ({ token } = await a.signUp('ada'));
     sessionId = (await request(a.http).post('/sessions').set(bearer(token)).send({ title: 'first' }).expect(201)).body.id;
   });
 
   afterAll(async () => {
-    await a.close();
-    await b.close();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await shared.stop();
   });
 
   const onB = (path: string) => () => request(b.http).get(path).set(bearer(token));
