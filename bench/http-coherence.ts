@@ -4,21 +4,15 @@
  * old answer cached (HTTP and service caches) before each write. It prints; it never asserts.
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
-import { bearer, startChatApp } from '../test/support/chat-app';
-import { RedisServer } from '../test/support/redis-server';
+import { bearer } from '../test/support/chat-app';
+import { startSharedChatInstances } from '../test/support/shared-chat-instances';
 
 const WRITES = 300;
 
 async function main(): Promise<void> {
-  const server = await RedisServer.start();
-  const dir = mkdtempSync(join(tmpdir(), 'chat-cache-bench-'));
-  const env = { DATABASE_PATH: join(dir, 'chat.db'), REDIS_URL: server.url };
-  const a = await startChatApp(env);
-  const b = await startChatApp(env);
+  const shared = await startSharedChatInstances(2);
+  const [a, b] = shared.instances;
   try {
     const { token } = await a.signUp('bench');
     const session = (await request(a.http).post('/sessions').set(bearer(token)).send({ title: 'title 0' }).expect(201)).body;
@@ -38,10 +32,7 @@ async function main(): Promise<void> {
     console.log(`median ${at(0.5)} ms, p99 ${at(0.99)} ms, worst ${at(1)} ms (counted from A's answer; includes one GET on B)`);
     console.log(`reads on B that still saw the old title after A answered: ${staleReads} of ${staleReads + WRITES}`);
   } finally {
-    await a.close();
-    await b.close();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await shared.stop();
   }
 }
 
