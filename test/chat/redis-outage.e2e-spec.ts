@@ -101,3 +101,46 @@ describe('Redis dies under two instances', () => {
     expect((await onB('/search?q=blind')).body.items).toHaveLength(1);
   });
 });
+
+describe('Redis freezes under a running app (commands hang, connections stay open)', () => {
+  let shared: SharedChatInstances;
+
+  beforeAll(async () => {
+    shared = await startSharedChatInstances(1, { REDIS_COMMAND_TIMEOUT_MS: '100' });
+  });
+
+  afterAll(async () => {
+    await shared.stop();
+  });
+
+  it('answers every request and reads its own writes; after the thaw every instance shows the writes', async () => {
+    const [app] = shared.instances;
+    const { token } = await app.signUp('frozen');
+    const auth = bearer(token);
+    const session = (await request(app.http).post('/sessions').set(auth).send({ title: 'before the freeze' }).expect(201)).body;
+    await request(app.http).get(`/sessions/${session.id}`).set(auth).expect(200);
+
+    await shared.server.freeze();
+    try {
+      for (let i = 0; i < 3; i++) {
+        await request(app.http).patch(`/sessions/${session.id}`).set(auth).send({ title: `frozen ${i}` }).expect(200);
+        expect((await request(app.http).get(`/sessions/${session.id}`).set(auth).expect(200)).body.title).toBe(`frozen ${i}`);
+        await request(app.http).post(`/sessions/${session.id}/messages`).set(auth).send({ role: 'user', content: `cold ${i}` }).expect(201);
+        expect((await request(app.http).get(`/sessions/${session.id}/messages`).set(auth).expect(200)).body.items).toHaveLength(i + 1);
+      }
+    } finally {
+      shared.server.thaw();
+    }
+
+    // Redis still holds entries from before the freeze: the invalidations it missed are replayed by
+    // this instance once its circuit closes, and then a new instance reading Redis sees the writes.
+    const fresh = await startChatApp(shared.env);
+    try {
+      expect(await eventually(async () => (await request(fresh.http).get(`/sessions/${session.id}`).set(auth)).body.title === 'frozen 2', 10_000, 50)).toBe(true);
+      expect((await request(app.http).get(`/sessions/${session.id}`).set(auth).expect(200)).body.title).toBe('frozen 2');
+      expect((await request(fresh.http).get(`/sessions/${session.id}/messages`).set(auth).expect(200)).body.items).toHaveLength(3);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
