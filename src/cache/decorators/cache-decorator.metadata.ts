@@ -9,19 +9,15 @@ export const CACHEABLE_METADATA = 'chat-cache:cacheable';
 export const CACHE_PUT_METADATA = 'chat-cache:cache-put';
 export const CACHE_EVICT_METADATA = 'chat-cache:cache-evict';
 
-/** What @Cacheable stores: its options, compiled. */
-export interface CacheablePlan {
+/** What @Cacheable and each @CachePut store: a key, a TTL and tags, compiled. */
+export interface KeyedCachePlan {
   key: KeyRenderer;
   ttlMs?: number;
   tags?: TagsRenderer;
 }
 
-/** What each @CachePut stores (a method may carry several). */
-export interface CachePutPlan {
-  key: KeyRenderer;
-  ttlMs?: number;
-  tags?: TagsRenderer;
-}
+export type CacheablePlan = KeyedCachePlan;
+export type CachePutPlan = KeyedCachePlan;
 
 /** What each @CacheEvict stores (a method may carry several). */
 export interface CacheEvictPlan {

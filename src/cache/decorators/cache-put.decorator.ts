@@ -1,6 +1,6 @@
 import { appendMethodMetadata, CACHE_PUT_METADATA, CachePutPlan } from './cache-decorator.metadata';
 import { decoratedMethod } from './decorated-method';
-import { compileKeySource, compileTagsSource, KeySource, TagsSource } from './key-source';
+import { compileKeyedPlan, KeySource, TagsSource } from './key-source';
 
 export interface CachePutOptions<A extends unknown[] = any[]> {
   /** `session:{result.id}` or `(args, result) => ...`. */
@@ -26,11 +26,7 @@ export interface CachePutOptions<A extends unknown[] = any[]> {
  */
 export function CachePut<A extends unknown[] = any[]>(options: CachePutOptions<NoInfer<A>>): MethodDecorator {
   const context = { decorator: '@CachePut', allowResult: true };
-  const plan: CachePutPlan = {
-    key: compileKeySource(options.key as KeySource, context),
-    ttlMs: options.ttlMs,
-    tags: options.tags === undefined ? undefined : compileTagsSource(options.tags as TagsSource, context),
-  };
+  const plan: CachePutPlan = compileKeyedPlan(options as { key: KeySource; ttlMs?: number; tags?: TagsSource }, context);
   return (_target, propertyKey, descriptor) => {
     appendMethodMetadata(CACHE_PUT_METADATA, decoratedMethod('@CachePut', propertyKey, descriptor), plan);
   };

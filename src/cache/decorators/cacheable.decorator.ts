@@ -1,6 +1,6 @@
 import { CACHEABLE_METADATA, CacheablePlan } from './cache-decorator.metadata';
 import { decoratedMethod } from './decorated-method';
-import { compileKeySource, compileTagsSource, KeySource, TagsSource } from './key-source';
+import { compileKeyedPlan, KeySource, TagsSource } from './key-source';
 
 export interface CacheableOptions<A extends unknown[] = any[]> {
   /** `session:{0}` or `([id]) => \`session:${id}\``; `{result}` is not available here. */
@@ -35,11 +35,7 @@ export interface CacheableOptions<A extends unknown[] = any[]> {
  */
 export function Cacheable<A extends unknown[] = any[]>(options: CacheableOptions<NoInfer<A>>): MethodDecorator {
   const context = { decorator: '@Cacheable', allowResult: false };
-  const plan: CacheablePlan = {
-    key: compileKeySource(options.key as KeySource, context),
-    ttlMs: options.ttlMs,
-    tags: options.tags === undefined ? undefined : compileTagsSource(options.tags as TagsSource, context),
-  };
+  const plan: CacheablePlan = compileKeyedPlan(options as { key: KeySource; ttlMs?: number; tags?: TagsSource }, context);
   return (_target, propertyKey, descriptor) => {
     const method = decoratedMethod('@Cacheable', propertyKey, descriptor);
     if (Reflect.hasOwnMetadata(CACHEABLE_METADATA, method)) {

@@ -1,3 +1,4 @@
+import type { KeyedCachePlan } from './cache-decorator.metadata';
 import { compileKeyTemplate } from './key-template';
 
 /**
@@ -51,5 +52,14 @@ export function compileTagsSource(source: TagsSource, context: SourceContext): T
   const renders = source.map((tag: unknown) => compileKeySource(tag as KeySource, context));
   return function (this: unknown, args, result) {
     return renders.map((render) => render.call(this, args, result));
+  };
+}
+
+/** The options of @Cacheable and @CachePut, compiled once at decoration time. */
+export function compileKeyedPlan(options: { key: KeySource; ttlMs?: number; tags?: TagsSource }, context: SourceContext): KeyedCachePlan {
+  return {
+    key: compileKeySource(options.key, context),
+    ttlMs: options.ttlMs,
+    tags: options.tags === undefined ? undefined : compileTagsSource(options.tags, context),
   };
 }
