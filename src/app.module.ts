@@ -5,6 +5,7 @@ import { ChatCacheModule } from './cache';
 import { ChatModule } from './chat/chat.module';
 import { APP_CONFIG, AppConfig, ConfigModule } from './config';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './health/metrics/metrics.module';
 
 /** The application, built from a config that was loaded and validated before Nest started. */
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         ChatModule,
         AdminModule,
         HealthModule,
+        MetricsModule,
       ],
     };
   }

@@ -24,7 +24,12 @@ export interface CacheStats {
       })
     | null;
   bus: (InvalidationBusStats & { lastMessageAgeMs: number | null }) | null;
-  singleFlight: { joins: number; inFlight: number };
+  singleFlight: {
+    joins: number;
+    inFlight: number;
+    /** Loads overtaken by an invalidation of their key: served to their callers, not cached (they may be stale). */
+    invalidatedLoads: number;
+  };
   factory: { calls: number; errors: number };
   listenerErrors: number;
 }

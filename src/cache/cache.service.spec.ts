@@ -159,7 +159,7 @@ describe('CacheService (memory driver)', () => {
       expect(factory).toHaveBeenCalledTimes(1);
       expect(new Set(results).size).toBe(1);
       expect(results[0]).toEqual({ id: 7 });
-      expect(cache.stats().singleFlight).toEqual({ joins: 999, inFlight: 0 });
+      expect(cache.stats().singleFlight).toEqual({ joins: 999, inFlight: 0, invalidatedLoads: 0 });
       expect(cache.stats().factory.calls).toBe(1);
       // and it is cached for the next caller
       expect(await cache.getOrSet('cold', factory)).toEqual({ id: 7 });
@@ -301,6 +301,7 @@ describe('CacheService (memory driver)', () => {
       expect(await load.result).toEqual(['ann', 'bob']);
       expect(await cache.get('room:1:members')).toBeUndefined();
       expect(memory.has('room:1:members')).toBe(false);
+      expect(cache.stats().singleFlight.invalidatedLoads).toBe(1);
     });
 
     it('set(key) while the factory runs: the set value wins over the older load', async () => {
@@ -320,6 +321,7 @@ describe('CacheService (memory driver)', () => {
       load.release('kept');
       expect(await load.result).toBe('kept');
       expect(await cache.get('room:2:members')).toBe('kept');
+      expect(cache.stats().singleFlight.invalidatedLoads).toBe(0);
     });
   });
 

@@ -6,6 +6,7 @@ import { InvalidationBus } from './invalidation/invalidation-bus';
 import { InvalidationEvent, InvalidationMessage } from './invalidation/invalidation-message';
 import { Announcement, SharedTier } from './resilience/shared-tier';
 import { SingleFlight } from './single-flight';
+import { CacheTelemetry } from './telemetry/cache-telemetry';
 import { MemoryStore } from './stores/memory.store';
 import { RedisEntry, RedisStore } from './stores/redis.store';
 import { globToRegExp } from './util/glob';
@@ -37,12 +38,13 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   private readonly loads = new SingleFlight();
   private readonly reads = new SingleFlight();
   private readonly listeners = new Set<InvalidationListener>();
-  private counters = { gets: 0, hits: 0, misses: 0, factoryCalls: 0, factoryErrors: 0, listenerErrors: 0 };
+  private counters = { gets: 0, hits: 0, misses: 0, factoryCalls: 0, factoryErrors: 0, invalidatedLoads: 0, listenerErrors: 0 };
 
   constructor(
     @Inject(CHAT_CACHE_OPTIONS) private readonly options: ResolvedChatCacheOptions,
     @Inject(MEMORY_STORE) memory: MemoryStore,
     @Optional() @Inject(REDIS_STORE) redis: RedisStore | null,
+    @Optional() telemetry?: CacheTelemetry,
   ) {
     this.l1 = options.driver === 'redis' ? undefined : memory;
     if (options.driver !== 'memory' && redis) {
@@ -52,7 +54,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
           : new InvalidationBus(redis, redis.fullKey(`${INTERNAL_KEY_NAMESPACE}bus`), options.instanceId, {
               onMessage: (message) => this.applyRemote(message),
               onSubscribed: () => this.dropLocalCopies('reconnect'),
-            });
+            }, telemetry);
       this.shared = new SharedTier(redis, bus);
     }
   }
@@ -81,7 +83,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       const stamp = this.l1?.tagStamp();
       const entry = await this.shared!.read<T>(key);
       if (entry === undefined) return this.miss(undefined);
-      if (!flight.invalidated) this.fillL1(key, entry, stamp);
+      this.keepUnlessInvalidated(flight, () => this.fillL1(key, entry, stamp));
       return this.hit(entry.value);
     });
   }
@@ -105,7 +107,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
         ? await Promise.all([this.shared.read<T>(key), this.shared.snapshotTags(tags, ttlMs)])
         : [undefined, undefined];
       if (entry !== undefined) {
-        if (!flight.invalidated) this.fillL1(key, entry, stamp);
+        this.keepUnlessInvalidated(flight, () => this.fillL1(key, entry, stamp));
         return this.hit(entry.value);
       }
       this.counters.misses++;
@@ -117,10 +119,11 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
         this.counters.factoryErrors++;
         throw error;
       }
-      // An invalidation of this key during the load means the value may predate it: serve, don't keep.
-      if (value === undefined || flight.invalidated) return value;
-      this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
-      this.shared?.writeInBackground(key, value, ttlMs, tags, tagVersions);
+      if (value === undefined) return value;
+      this.keepUnlessInvalidated(flight, () => {
+        this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
+        this.shared?.writeInBackground(key, value, ttlMs, tags, tagVersions);
+      });
       return value;
     });
   }
@@ -195,7 +198,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   }
 
   stats(): CacheStats {
-    const { gets, hits, misses, factoryCalls, factoryErrors, listenerErrors } = this.counters;
+    const { gets, hits, misses, factoryCalls, factoryErrors, invalidatedLoads, listenerErrors } = this.counters;
     const memory = this.l1?.stats();
     const redis = this.shared?.store.stats();
     const shared = this.shared?.stats();
@@ -209,7 +212,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       memory: memory ? { ...memory, hitRatio: ratio(memory.hits, memory.hits + memory.misses) } : null,
       redis: redis && shared ? { ...redis, hitRatio: ratio(redis.hits, redis.hits + redis.misses), failuresAbsorbed: shared.failures, repairsPending: shared.repairsPending, repairsApplied: shared.repairsApplied } : null,
       bus: shared?.bus ? { ...shared.bus, lastMessageAgeMs: shared.bus.lastReceivedAt ? Date.now() - shared.bus.lastReceivedAt : null } : null,
-      singleFlight: { joins: this.loads.joins + this.reads.joins, inFlight: this.loads.size + this.reads.size },
+      singleFlight: { joins: this.loads.joins + this.reads.joins, inFlight: this.loads.size + this.reads.size, invalidatedLoads },
       factory: { calls: factoryCalls, errors: factoryErrors },
       listenerErrors,
     };
@@ -223,6 +226,12 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   private miss<T>(value: T): T {
     this.counters.misses++;
     return value;
+  }
+
+  /** An invalidation of the key during a load means its value may predate it: serve it, but do not keep it. */
+  private keepUnlessInvalidated(flight: { invalidated: boolean }, keep: () => void): void {
+    if (flight.invalidated) this.counters.invalidatedLoads++;
+    else keep();
   }
 
   /** L1 keeps a value from L2 no longer than L2 does. */

@@ -5,6 +5,7 @@ import { CHAT_CACHE_OPTIONS, MEMORY_STORE, REDIS_STORE } from './chat-cache.cons
 import { ChatCacheConfigurableModule } from './chat-cache.module-definition';
 import { chatCacheProviders } from './chat-cache.providers';
 import { CacheService } from './cache.service';
+import { CacheTelemetry } from './telemetry/cache-telemetry';
 import { CacheableMethodsExplorer } from './decorators/cacheable-methods.explorer';
 import { HttpCacheErrorLog } from './interceptors/http-cache-error-log';
 import { HttpCacheInterceptor } from './interceptors/http-cache.interceptor';
@@ -18,6 +19,6 @@ import { HttpCacheInterceptor } from './interceptors/http-cache.interceptor';
 @Module({
   imports: [DiscoveryModule],
   providers: [...chatCacheProviders, CacheableMethodsExplorer, HttpCacheErrorLog, HttpCacheInterceptor],
-  exports: [CHAT_CACHE_OPTIONS, MEMORY_STORE, REDIS_STORE, CacheService, CACHE_MANAGER, CacheableMethodsExplorer, HttpCacheErrorLog, HttpCacheInterceptor],
+  exports: [CHAT_CACHE_OPTIONS, MEMORY_STORE, REDIS_STORE, CacheService, CacheTelemetry, CACHE_MANAGER, CacheableMethodsExplorer, HttpCacheErrorLog, HttpCacheInterceptor],
 })
 export class ChatCacheModule extends ChatCacheConfigurableModule {}

@@ -9,6 +9,7 @@ import { createCompatCacheManager } from './compat/cache-manager.compat';
 import { MemoryStore } from './stores/memory.store';
 import { createRedisClient } from './stores/redis-client.factory';
 import { RedisStore } from './stores/redis.store';
+import { CacheTelemetry } from './telemetry/cache-telemetry';
 
 export const chatCacheProviders: Provider[] = [
   {
@@ -22,9 +23,10 @@ export const chatCacheProviders: Provider[] = [
       new MemoryStore({ ...options.memory, defaultTtlMs: options.defaultTtlMs }),
     inject: [CHAT_CACHE_OPTIONS],
   },
+  CacheTelemetry,
   {
     provide: REDIS_STORE,
-    useFactory: (options: ResolvedChatCacheOptions): RedisStore | null => {
+    useFactory: (options: ResolvedChatCacheOptions, telemetry: CacheTelemetry): RedisStore | null => {
       if (options.driver === 'memory') return null;
       const { url, clusterNodes, commandTimeoutMs, connectTimeoutMs } = options.redis;
       const client = createRedisClient({ url, clusterNodes, commandTimeoutMs, connectTimeoutMs });
@@ -33,9 +35,10 @@ export const chatCacheProviders: Provider[] = [
         keyPrefix: options.keyPrefix,
         defaultTtlMs: options.defaultTtlMs,
         description: describeRedis(url, clusterNodes),
+        telemetry,
       });
     },
-    inject: [CHAT_CACHE_OPTIONS],
+    inject: [CHAT_CACHE_OPTIONS, CacheTelemetry],
   },
   CacheService,
   {

@@ -5,6 +5,8 @@ export { resolveChatCacheOptions } from './chat-cache.defaults';
 export { CacheService } from './cache.service';
 export type { CacheSetOptions, InvalidationListener } from './cache.service';
 export type { CacheStats } from './cache-stats';
+export { CacheTelemetry } from './telemetry/cache-telemetry';
+export type { BusDeliveryEvent, CacheTelemetryListener, L2CallEvent, L2Operation, L2Outcome } from './telemetry/cache-telemetry';
 export type { InvalidationEvent, InvalidationReason } from './invalidation/invalidation-message';
 export { MemoryStore } from './stores/memory.store';
 export type { MemoryStoreOptions, MemoryStoreStats } from './stores/memory.store';

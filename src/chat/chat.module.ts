@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule, BearerAuthGuard, UserRegistry } from '../auth';
 import { ChatCacheInvalidationListener } from './chat-cache-invalidation.listener';
 import { ChatRepository } from './chat.repository';
-import { ChatDatabaseCloser, chatDatabaseProvider } from './database/chat-database.provider';
+import { CHAT_DATABASE, ChatDatabaseCloser, chatDatabaseProvider } from './database/chat-database.provider';
 import { SearchController } from './search.controller';
 import { SessionService } from './session.service';
 import { SessionsController } from './sessions.controller';
@@ -24,6 +24,7 @@ import { UsersController } from './users.controller';
     // BearerAuthGuard asks whether a token's user exists.
     { provide: UserRegistry, useExisting: UserService },
   ],
-  exports: [ChatCacheInvalidationListener],
+  // The database is exported for the health check.
+  exports: [ChatCacheInvalidationListener, CHAT_DATABASE],
 })
 export class ChatModule {}

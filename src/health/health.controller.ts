@@ -1,18 +1,40 @@
-import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorResult } from '@nestjs/terminus';
 import { CacheHealthIndicator } from './cache.health-indicator';
+import { DatabaseHealthIndicator } from './database.health-indicator';
+import { RedisHealthIndicator } from './redis.health-indicator';
 
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
+    private readonly database: DatabaseHealthIndicator,
     private readonly cache: CacheHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
   ) {}
 
-  /** 200 while the app can serve, 503 when an indicator is down. */
+  /**
+   * 200 while the app can serve, 503 when it cannot (the database is down). Redis is reported with
+   * its real status but does not fail the check: without it the cache serves from memory, and a
+   * load balancer must not pull every instance because Redis blinked.
+   */
   @Get()
   @HealthCheck()
-  check() {
-    return this.health.check([() => this.cache.check()]);
+  async check(): Promise<HealthCheckResult> {
+    const redis = this.redis.check();
+    try {
+      return withNonCritical(await this.health.check([() => this.database.check(), () => this.cache.check()]), redis);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      throw new ServiceUnavailableException(withNonCritical(error.getResponse() as HealthCheckResult, redis));
+    }
   }
+}
+
+/** Adds a non-critical indicator to terminus's result: in `details`, and in `info` or `error`, without changing `status`. */
+function withNonCritical(result: HealthCheckResult, indicator: HealthIndicatorResult | undefined): HealthCheckResult {
+  if (indicator === undefined) return result;
+  const [[key, value]] = Object.entries(indicator);
+  const bucket = value.status === 'up' ? 'info' : 'error';
+  return { ...result, [bucket]: { ...result[bucket], [key]: value }, details: { ...result.details, [key]: value } };
 }

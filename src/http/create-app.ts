@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../app.module';
 import { AppConfig } from '../config';
+import { HttpMetrics } from '../health/metrics/http.metrics';
 import { jsonBody } from './json-body.middleware';
 import { StrictValidationPipe } from './validation.pipe';
 
@@ -12,6 +13,8 @@ import { StrictValidationPipe } from './validation.pipe';
  */
 export async function createApp(config: AppConfig, logger: LoggerService | LogLevel[] | false): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, logger });
+  // First, so that requests refused by the body parser are timed and counted too.
+  app.use(app.get(HttpMetrics).middleware);
   app.use(jsonBody());
   app.useGlobalPipes(new StrictValidationPipe());
   // Cached routes set a strong ETag of their own; hashing every other response body is wasted work.

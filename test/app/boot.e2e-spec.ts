@@ -65,5 +65,5 @@ describe('the application', () => {
     expect((failure as { stderr: string }).stderr.trim()).toBe(
       'Invalid configuration: CACHE_MAX_ENTRIES must be an integer from 1 to 9007199254740991 (got "lots")',
     );
-  });
+  }, 30_000); // a new Node process compiling the app with ts-node: seconds on a busy machine
 });

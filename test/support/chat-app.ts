@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, LoggerService } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { loadConfig } from '../../src/config';
@@ -14,11 +14,12 @@ export interface ChatApp {
 
 /**
  * The real application, as main.ts builds it, on an in-memory SQLite database unless the env says
- * otherwise. `env` holds environment variables as a user would set them.
+ * otherwise. `env` holds environment variables as a user would set them; logs go to `logger`
+ * (none by default).
  */
-export async function startChatApp(env: Record<string, string> = {}): Promise<ChatApp> {
+export async function startChatApp(env: Record<string, string> = {}, logger: LoggerService | false = false): Promise<ChatApp> {
   const config = loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: 'e2e-secret', ...env });
-  const app = await createApp(config, false);
+  const app = await createApp(config, logger);
   await app.init();
   const http = app.getHttpServer();
   let users = 0;

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { closeRedisClient, RedisClient } from '../stores/redis-client.factory';
 import type { RedisStore } from '../stores/redis.store';
+import type { CacheTelemetry } from '../telemetry/cache-telemetry';
 import { InvalidationMessage, parseInvalidationMessage } from './invalidation-message';
 
 export interface InvalidationBusStats {
@@ -41,6 +42,7 @@ export class InvalidationBus {
     readonly channel: string,
     private readonly instanceId: string,
     private readonly handlers: InvalidationBusHandlers,
+    private readonly telemetry?: CacheTelemetry,
   ) {
     this.subscriber = store.createSubscriber();
     this.subscriber.on('error', () => undefined); // the store logs connection state changes
@@ -99,6 +101,9 @@ export class InvalidationBus {
     if (message.instance === this.instanceId) return;
     this.counters.received++;
     this.counters.lastReceivedAt = Date.now();
+    if (this.telemetry?.active && typeof message.sentAt === 'number') {
+      this.telemetry.busDelivery({ lagMs: Math.max(0, this.counters.lastReceivedAt - message.sentAt), reason: message.reason });
+    }
     this.handlers.onMessage(message);
   }
 }

@@ -1,14 +1,16 @@
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { Cluster } from 'ioredis';
 import { INTERNAL_KEY_NAMESPACE } from '../chat-cache.constants';
 import { RedisTagVersions } from '../invalidation/redis-tag-versions';
 import { CircuitBreaker, CircuitState } from '../resilience/circuit-breaker';
 import { withDeadline } from '../resilience/deadline';
+import type { CacheTelemetry, L2Operation, L2Outcome } from '../telemetry/cache-telemetry';
 import { escapeGlob } from '../util/glob';
 import { assertKey, assertPattern, assertTags } from '../util/keys';
 import { resolveTtlMs } from '../util/ttl';
 import { closeRedisClient, RedisClient } from './redis-client.factory';
+import { RedisConnectionState, RedisStoreEvent } from './redis-connection-state';
 import { encodeRecord, parseRecord, recordValue } from './redis-record';
 
 const SCAN_COUNT = 1_000;
@@ -23,6 +25,8 @@ export interface RedisStoreOptions {
   circuitOpenMs: number;
   /** Shown in logs, without its password. */
   description?: string;
+  /** Receives the duration and outcome of every call. */
+  telemetry?: CacheTelemetry;
 }
 
 export interface RedisStoreStats {
@@ -47,7 +51,7 @@ export interface RedisEntry<T> {
   tags: string[] | undefined;
 }
 
-export type RedisStoreEvent = 'ready' | 'lost' | 'circuit-open' | 'circuit-closed';
+export type { RedisStoreEvent } from './redis-connection-state';
 
 /** Thrown instead of calling Redis while the circuit breaker is open. */
 export class RedisUnavailableError extends Error {
@@ -63,31 +67,33 @@ export class RedisUnavailableError extends Error {
  * turns them into misses). Nothing here sends FLUSHDB, FLUSHALL or KEYS: clearing scans our prefix.
  */
 export class RedisStore implements OnApplicationShutdown {
-  private readonly logger = new Logger('ChatCache');
   private readonly breaker: CircuitBreaker;
   private readonly tagVersions: RedisTagVersions;
-  private readonly listeners = new Set<(event: RedisStoreEvent) => void>();
-  private everReady = false;
-  private lostLogged = false;
-  private closing = false;
-  private lastError = '';
+  private readonly state: RedisConnectionState;
+  private readonly telemetry: CacheTelemetry | undefined;
   private counters = { hits: 0, misses: 0, sets: 0, deletes: 0, tagInvalidations: 0, errors: 0, timeouts: 0, rejections: 0 };
 
   constructor(
     readonly client: RedisClient,
     private readonly options: RedisStoreOptions,
   ) {
+    this.telemetry = options.telemetry;
+    this.state = new RedisConnectionState(options.description ?? 'redis', {
+      failureThreshold: options.circuitFailureThreshold,
+      openMs: options.circuitOpenMs,
+    });
     this.breaker = new CircuitBreaker({
       failureThreshold: options.circuitFailureThreshold,
       openMs: options.circuitOpenMs,
-      onStateChange: (state, previous) => this.onCircuitChange(state, previous),
+      onStateChange: (state, previous) => this.state.circuitChanged(state, previous),
     });
     this.tagVersions = new RedisTagVersions(client, (tag) => this.fullKey(`${INTERNAL_KEY_NAMESPACE}tag:${tag}`));
-    client.on('ready', () => this.onReady());
-    client.on('close', () => this.onLost());
-    client.on('error', (error: Error) => {
-      this.lastError = error.message; // ioredis reports every reconnect attempt: log state changes only
+    client.on('ready', () => {
+      this.breaker.probeNow();
+      this.state.ready();
     });
+    client.on('close', () => this.state.closed());
+    client.on('error', (error: Error) => this.state.errored(error));
   }
 
   /** True while the client is connected (the circuit breaker may still refuse calls). */
@@ -110,17 +116,12 @@ export class RedisStore implements OnApplicationShutdown {
     });
     if (this.client.status === 'wait') this.client.connect().catch(() => undefined);
     const connected = await ready;
-    if (!connected) {
-      this.lostLogged = true;
-      this.logger.warn(
-        `Redis at ${this.describe()} is unavailable (${this.lastError || 'no answer'}); serving from memory, reconnecting in the background`,
-      );
-    }
+    if (!connected) this.state.unavailableAtBoot();
     return connected;
   }
 
   async close(): Promise<void> {
-    this.closing = true;
+    this.state.closingOnPurpose();
     await closeRedisClient(this.client);
   }
 
@@ -131,8 +132,7 @@ export class RedisStore implements OnApplicationShutdown {
 
   /** Listens to connection and circuit changes; returns the unsubscribe function. */
   onEvent(listener: (event: RedisStoreEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.state.onEvent(listener);
   }
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
@@ -142,7 +142,7 @@ export class RedisStore implements OnApplicationShutdown {
   /** The value with its expiry and tags, or undefined when absent, expired or invalidated by a tag. */
   async getEntry<T = unknown>(key: string): Promise<RedisEntry<T> | undefined> {
     assertKey(key);
-    return this.run(async () => {
+    return this.run('get', async () => {
       const startedAt = Date.now();
       const raw = await this.client.get(this.fullKey(key));
       if (raw === null) {
@@ -179,7 +179,7 @@ export class RedisStore implements OnApplicationShutdown {
       await this.delete(key);
       return;
     }
-    return this.run(async () => {
+    return this.run('set', async () => {
       const startedAt = Date.now();
       const snapshotFirst = tags !== undefined && tags.length > 0 && tagVersions === undefined;
       const versions = snapshotFirst ? await this.tagVersions.snapshot(tags, ttl) : tagVersions;
@@ -198,7 +198,7 @@ export class RedisStore implements OnApplicationShutdown {
   async snapshotTags(tags: readonly string[], ttlMs?: number): Promise<string[]> {
     assertTags(tags);
     const ttl = resolveTtlMs(ttlMs, this.options.defaultTtlMs);
-    return this.run(() => this.tagVersions.snapshot(tags, ttl));
+    return this.run('snapshot-tags', () => this.tagVersions.snapshot(tags, ttl));
   }
 
   /** Deletes keys; returns how many existed. */
@@ -206,7 +206,7 @@ export class RedisStore implements OnApplicationShutdown {
     const list = typeof keys === 'string' ? [keys] : keys;
     list.forEach((key) => assertKey(key));
     if (list.length === 0) return 0;
-    return this.run(async () => {
+    return this.run('delete', async () => {
       const deleted = await this.unlink(list.map((key) => this.fullKey(key)));
       this.counters.deletes += deleted;
       return deleted;
@@ -217,7 +217,7 @@ export class RedisStore implements OnApplicationShutdown {
   async invalidateTags(tags: readonly string[]): Promise<void> {
     assertTags(tags);
     if (tags.length === 0) return;
-    return this.run(() => this.tagVersions.invalidate(tags));
+    return this.run('invalidate-tags', () => this.tagVersions.invalidate(tags));
   }
 
   /**
@@ -226,7 +226,7 @@ export class RedisStore implements OnApplicationShutdown {
    */
   async deletePattern(pattern: string): Promise<number> {
     assertPattern(pattern);
-    return this.run(() => this.scanAndUnlink(escapeGlob(this.options.keyPrefix) + pattern));
+    return this.run('delete-pattern', () => this.scanAndUnlink(escapeGlob(this.options.keyPrefix) + pattern));
   }
 
   /** Deletes every key of our prefix (and nothing else: no FLUSHDB); returns how many. */
@@ -235,7 +235,7 @@ export class RedisStore implements OnApplicationShutdown {
   }
 
   publish(channel: string, message: string): Promise<number> {
-    return this.run(() => this.client.publish(channel, message));
+    return this.run('publish', () => this.client.publish(channel, message));
   }
 
   /** A second connection with the same settings, for pub/sub (a subscribed connection can do nothing else). */
@@ -259,22 +259,32 @@ export class RedisStore implements OnApplicationShutdown {
     return withDeadline(second, Math.max(1, this.options.commandTimeoutMs - (Date.now() - startedAt)));
   }
 
-  /** Calls Redis through the circuit breaker, counting failures and timeouts. */
-  private async run<T>(operation: () => Promise<T>): Promise<T> {
+  /** Calls Redis through the circuit breaker, counting failures and timeouts and reporting timings. */
+  private async run<T>(operation: L2Operation, call: () => Promise<T>): Promise<T> {
     if (!this.breaker.allowRequest()) {
       this.counters.rejections++;
+      this.report(operation, 'rejected', performance.now());
       throw new RedisUnavailableError();
     }
+    const startedAt = performance.now();
     try {
-      const result = await operation();
+      const result = await call();
       this.breaker.recordSuccess();
+      this.report(operation, 'ok', startedAt);
       return result;
     } catch (error) {
       this.breaker.recordFailure();
-      if (error instanceof Error && /timed out/i.test(error.message)) this.counters.timeouts++;
+      const timedOut = error instanceof Error && /timed out/i.test(error.message);
+      if (timedOut) this.counters.timeouts++;
       else this.counters.errors++;
+      if (error instanceof Error) this.state.errored(error);
+      this.report(operation, timedOut ? 'timeout' : 'error', startedAt);
       throw error;
     }
+  }
+
+  private report(operation: L2Operation, outcome: L2Outcome, startedAt: number): void {
+    if (this.telemetry?.active) this.telemetry.l2Call({ operation, outcome, durationMs: performance.now() - startedAt });
   }
 
   private async scanAndUnlink(match: string): Promise<number> {
@@ -297,39 +307,5 @@ export class RedisStore implements OnApplicationShutdown {
     if (!(this.client instanceof Cluster)) return this.client.unlink(...fullKeys);
     const counts = await Promise.all(fullKeys.map((key) => this.client.unlink(key)));
     return counts.reduce((sum, n) => sum + n, 0);
-  }
-
-  private onReady(): void {
-    const reconnected = this.lostLogged;
-    this.lostLogged = false;
-    if (!this.everReady || reconnected) this.logger.log(`Redis ${reconnected ? 'reconnected' : 'connected'} at ${this.describe()}`);
-    this.everReady = true;
-    this.breaker.probeNow();
-    this.emit('ready');
-  }
-
-  private onLost(): void {
-    if (this.closing || this.lostLogged || !this.everReady) return;
-    this.lostLogged = true;
-    this.logger.warn(`Redis connection lost (${this.lastError || 'closed'}); serving from memory while it reconnects`);
-    this.emit('lost');
-  }
-
-  private onCircuitChange(state: CircuitState, previous: CircuitState): void {
-    if (state === 'open' && previous === 'closed') {
-      this.logger.warn(`Redis circuit opened after ${this.options.circuitFailureThreshold} failures; skipping Redis for ${this.options.circuitOpenMs} ms`);
-      this.emit('circuit-open');
-    } else if (state === 'closed') {
-      this.logger.log('Redis circuit closed: Redis answers again');
-      this.emit('circuit-closed');
-    }
-  }
-
-  private emit(event: RedisStoreEvent): void {
-    for (const listener of this.listeners) listener(event);
-  }
-
-  private describe(): string {
-    return this.options.description ?? 'redis';
   }
 }
