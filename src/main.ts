@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { LogLevel } from '@nestjs/common';
+import { ConsoleLogger, LogLevel } from '@nestjs/common';
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './http/create-app';
 
@@ -23,7 +23,8 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
-  const app = await createApp(config, logLevelsFrom(config.logLevel));
+  const logLevels = logLevelsFrom(config.logLevel);
+  const app = await createApp(config, config.logFormat === 'json' ? new ConsoleLogger({ json: true, logLevels }) : logLevels);
   app.enableShutdownHooks();
   await app.listen(config.port);
   console.log(`chat-cache listening on http://localhost:${config.port} (POST /users to begin, GET /health)`);

@@ -7,6 +7,8 @@ export interface AppConfig {
   port: number;
   databasePath: string;
   logLevel: LogLevel;
+  /** `json`: one JSON object per line, for log pipelines; `text`: Nest's coloured lines. */
+  logFormat: 'text' | 'json';
   jwtSecret: string | undefined;
   adminToken: string | undefined;
   cache: {

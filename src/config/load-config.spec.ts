@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       port: 3000,
       databasePath: './data/chat.db',
       logLevel: 'log',
+      logFormat: 'text',
       jwtSecret: undefined,
       adminToken: undefined,
       cache: {
@@ -35,6 +36,7 @@ describe('loadConfig', () => {
       JWT_SECRET: 'x',
       ADMIN_TOKEN: 'admin',
       LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
     });
     expect(config.port).toBe(8080);
     expect(config.databasePath).toBe(':memory:');
@@ -47,6 +49,7 @@ describe('loadConfig', () => {
     });
     expect(config.adminToken).toBe('admin');
     expect(config.logLevel).toBe('debug');
+    expect(config.logFormat).toBe('json');
   });
 
   it('splits REDIS_CLUSTER_NODES', () => {
@@ -71,6 +74,7 @@ describe('loadConfig', () => {
     ['CACHE_DRIVER', { CACHE_DRIVER: 'memcached' }],
     ['CACHE_DRIVER', { CACHE_DRIVER: 'hybrid' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['LOG_FORMAT', { LOG_FORMAT: 'xml' }],
     ['JWT_SECRET', { NODE_ENV: 'production' }],
   ])('a bad %s stops the boot with a message naming it', (variable, env) => {
     let error: unknown;

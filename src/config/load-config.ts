@@ -33,6 +33,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: integer(env, 'PORT', 3000, 1, 65535),
     databasePath: optional(env, 'DATABASE_PATH') ?? './data/chat.db',
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const, 'text'),
     jwtSecret,
     adminToken: optional(env, 'ADMIN_TOKEN'),
     cache: {
