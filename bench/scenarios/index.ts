@@ -1,4 +1,12 @@
 import type { BenchScenario } from '../harness/types';
+import { scenario01 } from './01-memory-get';
+import { scenario02 } from './02-memory-set';
+import { scenario03 } from './03-hit-ratio';
+import { redisStoreScenario } from './04-redis-store';
+import { tieredGetScenario } from './05-tiered-get';
+import { stampedeScenario } from './06-stampede';
+import { httpScenario } from './07-http';
+import { scenario08 } from './08-memory-footprint';
 
 /** Every scenario of `npm run bench`, in the order of issue #4's table. */
-export const scenarios: BenchScenario[] = [];
+export const scenarios: BenchScenario[] = [scenario01, scenario02, scenario03, redisStoreScenario, tieredGetScenario, stampedeScenario, httpScenario, scenario08];

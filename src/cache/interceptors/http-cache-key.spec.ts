@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { stableJson } from '../decorators/stable-json';
 import { HttpCacheableRequest, httpCacheKey, httpCachePartition } from './http-cache-key';
 import { requestCacheControl } from './request-cache-control';
 
@@ -47,6 +49,37 @@ describe('HTTP cache key', () => {
     expect(httpCacheKey(requestOf({ route: { path: '/archive/:id' } }), 'user:u1')).not.toBe(base);
     expect(httpCacheKey(requestOf({ params: { id: 's2' } }), 'user:u1')).not.toBe(base);
     expect(httpCacheKey(requestOf({ query: { b: ['y', 'x'] } }), 'user:u1')).not.toBe(httpCacheKey(requestOf({ query: { b: ['x', 'y'] } }), 'user:u1'));
+  });
+
+  it('is the sha256 of the method, route and stableJson of params and query, whatever their shape', () => {
+    const reference = (request: HttpCacheableRequest, partition: string) =>
+      `http:${encodeURIComponent(partition)}:${createHash('sha256')
+        .update(`${request.method} ${request.route?.path ?? request.path ?? ''} ${stableJson(request.params ?? {})} ${stableJson(request.query ?? {})}`)
+        .digest('base64url')}`;
+    const nullPrototype = Object.assign(Object.create(null) as Record<string, string>, { b: '2', a: '1' });
+    const shapes: unknown[] = [
+      {},
+      { id: 's1' },
+      { b: 'x', a: 'y', c: '' },
+      { 10: 'ten', 2: 'two', a: 'letter' },
+      nullPrototype,
+      { q: 'café "quoted" \\ \n 👍' },
+      { tags: ['b', 'a'] },
+      { filter: { role: 'user', since: '2025' } },
+      { limit: 20, flag: true, none: null },
+      new Map([['b', '1'], ['a', '2']]),
+      new Date(0),
+      ['x', 'y'],
+    ];
+    for (const params of shapes) {
+      for (const query of shapes) {
+        const request = requestOf({ params, query });
+        expect(httpCacheKey(request, 'user:u1')).toBe(reference(request, 'user:u1'));
+      }
+    }
+    expect(httpCacheKey(requestOf({ params: undefined, query: undefined, route: undefined }), 'public')).toBe(
+      reference(requestOf({ params: undefined, query: undefined, route: undefined }), 'public'),
+    );
   });
 
   it('escapes the partition, so that no partition reaches into another', () => {

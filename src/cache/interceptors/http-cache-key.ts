@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { stableJson } from '../decorators/stable-json';
 import { HttpCacheOptions } from './http-cache.options';
 
@@ -39,9 +39,30 @@ export function httpCachePartition(request: HttpCacheableRequest, options: HttpC
  */
 export function httpCacheKey(request: HttpCacheableRequest, partition: string): string {
   const route = request.route?.path ?? request.path ?? '';
-  const identity = `${request.method} ${route} ${stableJson(request.params ?? {})} ${stableJson(request.query ?? {})}`;
-  const hash = createHash('sha256').update(identity).digest('base64url');
-  return `http:${encodeURIComponent(partition)}:${hash}`;
+  const identity = `${request.method} ${route} ${requestJson(request.params ?? {})} ${requestJson(request.query ?? {})}`;
+  // crypto.hash: the same digest as createHash(...).update().digest(), without a Hash object per request.
+  return `http:${encodeURIComponent(partition)}:${hash('sha256', identity, 'base64url')}`;
+}
+
+/**
+ * stableJson of route params or a query, which are on nearly every request plain objects of
+ * strings (Express's params, and its query unless repeated or nested keys make arrays or objects):
+ * for those, the JSON of a copy with sorted keys is exactly stableJson's text (the same copy its
+ * replacer makes), without a replacer call per value. Anything else goes to stableJson.
+ */
+function requestJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return stableJson(value);
+  const prototype = Object.getPrototypeOf(value);
+  // Plain objects only (Express's query has a null prototype): a Map, a Date, an array... are not flat.
+  if (prototype !== Object.prototype && prototype !== null) return stableJson(value);
+  const keys = Object.keys(value).sort();
+  const sorted: Record<string, string> = {};
+  for (const key of keys) {
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item !== 'string') return stableJson(value);
+    sorted[key] = item;
+  }
+  return JSON.stringify(sorted);
 }
 
 function nonEmpty(value: unknown): string | undefined {

@@ -4,8 +4,12 @@ export interface RequestCacheControl {
   noStore: boolean;
 }
 
+const NO_DIRECTIVES: Readonly<RequestCacheControl> = Object.freeze({ noCache: false, noStore: false });
+
 export function requestCacheControl(headers: Record<string, string | string[] | undefined>): RequestCacheControl {
   const header = headers['cache-control'];
+  // Most requests send none.
+  if (header === undefined) return NO_DIRECTIVES;
   const directives = new Set(
     (Array.isArray(header) ? header.join(',') : (header ?? ''))
       .split(',')

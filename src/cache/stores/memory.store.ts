@@ -7,7 +7,7 @@ import { resolveTtlMs } from '../util/ttl';
 import { LruOrder } from './lru-order';
 
 /** Map slot, list links, key and bookkeeping of one entry, added to the value's own estimate. */
-const ENTRY_OVERHEAD_BYTES = 96;
+export const ENTRY_OVERHEAD_BYTES = 96;
 const DEFAULT_SWEEP_BATCH = 1_000;
 
 export interface MemoryStoreOptions {
@@ -53,10 +53,15 @@ export interface MemoryTagging {
  *
  * Entries live in numbered slots: a Map from key to slot, parallel arrays for the slots' data and
  * an LruOrder for recency, as lru-cache and mnemonist do. A hit allocates nothing: one Map lookup,
- * a TTL check against a coarse clock (skipped for entries without TTL), a tag check (skipped for
- * untagged entries) and six typed-array writes.
+ * a TTL check against a coarse clock and a tag check (both skipped, without reading anything but
+ * the Map, for an entry with neither TTL nor tags) and six typed-array writes. A full store makes
+ * room for a new key by handing it the slot of the entry it evicts.
  */
 export class MemoryStore implements OnApplicationShutdown {
+  /**
+   * Key to slot, negated for an entry that can expire or go tag-stale (it has a TTL or tags): a hit
+   * on any other entry learns from the lookup itself that it needs no check. Read with `slotIn`.
+   */
   private readonly slotOf = new Map<string, number>();
   private readonly order: LruOrder;
   /** Data of slot i at index i; index 0 belongs to the order's sentinel. */
@@ -84,7 +89,7 @@ export class MemoryStore implements OnApplicationShutdown {
   private oversizedCount = 0;
 
   constructor(private readonly options: MemoryStoreOptions) {
-    // One slot more than maxEntries: a set links its entry before evicting the oldest.
+    // One slot more than maxEntries: with maxEntries 0, a set links its entry before evictOverflow drops it.
     this.order = new LruOrder(options.maxEntries + 1);
     this.now = options.now ?? coarseNowMs;
     this.defaultTtlMs = options.defaultTtlMs ?? 0;
@@ -101,15 +106,19 @@ export class MemoryStore implements OnApplicationShutdown {
   }
 
   get<T = unknown>(key: string): T | undefined {
-    const slot = this.slotOf.get(key);
-    if (slot === undefined) {
+    const code = this.slotOf.get(key);
+    if (code === undefined) {
       this.missCount++;
       return undefined;
     }
-    // Entries without TTL or tags (the common case) skip the staleness check entirely.
-    if ((this.expiresAt[slot] !== 0 || this.slotTags[slot] !== undefined) && this.dropIfStale(slot)) {
-      this.missCount++;
-      return undefined;
+    let slot = code;
+    // Entries without TTL or tags (a positive code) skip the staleness check entirely.
+    if (code < 0) {
+      slot = -code;
+      if (this.dropIfStale(slot)) {
+        this.missCount++;
+        return undefined;
+      }
     }
     this.order.touch(slot);
     this.hitCount++;
@@ -118,8 +127,8 @@ export class MemoryStore implements OnApplicationShutdown {
 
   /** True when `key` holds a live value; neither promotes it nor counts a hit or miss. */
   has(key: string): boolean {
-    const slot = this.slotOf.get(key);
-    return slot !== undefined && !this.dropIfStale(slot);
+    const code = this.slotOf.get(key);
+    return code !== undefined && !this.dropIfStale(slotIn(code));
   }
 
   /**
@@ -142,13 +151,17 @@ export class MemoryStore implements OnApplicationShutdown {
     }
     const tags = tagging && tagging.tags.length > 0 ? tagging.tags : undefined;
     this.setCount++;
-    let slot = this.slotOf.get(key);
-    if (slot !== undefined) {
+    const checked = ttl !== 0 || tags !== undefined;
+    const code = this.slotOf.get(key);
+    let slot: number;
+    if (code !== undefined) {
+      slot = slotIn(code);
       this.totalBytes -= this.slotBytes[slot];
       this.order.touch(slot);
+      if (checked !== code < 0) this.slotOf.set(key, checked ? -slot : slot);
     } else {
-      slot = this.order.allocate();
-      this.slotOf.set(key, slot);
+      slot = this.slotOf.size >= this.options.maxEntries ? this.recycleOldest() : this.order.allocate();
+      this.slotOf.set(key, checked ? -slot : slot);
       this.slotKeys[slot] = key;
     }
     this.slotValues[slot] = value;
@@ -162,8 +175,10 @@ export class MemoryStore implements OnApplicationShutdown {
 
   /** Deletes `key`; true when it held a live value (an expired or tag-stale entry is dropped, not counted). */
   delete(key: string): boolean {
-    const slot = this.slotOf.get(key);
-    if (slot === undefined || this.dropIfStale(slot)) return false;
+    const code = this.slotOf.get(key);
+    if (code === undefined) return false;
+    const slot = slotIn(code);
+    if (this.dropIfStale(slot)) return false;
     this.remove(slot);
     this.deleteCount++;
     return true;
@@ -179,7 +194,10 @@ export class MemoryStore implements OnApplicationShutdown {
     if (tags.length === 0) return;
     if (!this.tagVersions.invalidate(tags)) {
       // The tag history overflowed and was forgotten: drop tagged entries, whose staleness it decided.
-      for (const slot of this.slotOf.values()) if (this.slotTags[slot] !== undefined) this.remove(slot);
+      for (const code of this.slotOf.values()) {
+        const slot = slotIn(code);
+        if (this.slotTags[slot] !== undefined) this.remove(slot);
+      }
     }
   }
 
@@ -187,7 +205,8 @@ export class MemoryStore implements OnApplicationShutdown {
   deletePattern(pattern: string): number {
     const matcher = globToRegExp(pattern);
     let deleted = 0;
-    for (const [key, slot] of this.slotOf) {
+    for (const [key, code] of this.slotOf) {
+      const slot = slotIn(code);
       if (!matcher.test(key) || this.dropIfStale(slot)) continue;
       this.remove(slot);
       deleted++;
@@ -200,8 +219,8 @@ export class MemoryStore implements OnApplicationShutdown {
   keys(pattern?: string): string[] {
     const matcher = pattern === undefined ? undefined : globToRegExp(pattern);
     const keys: string[] = [];
-    for (const [key, slot] of this.slotOf) {
-      if (this.dropIfStale(slot)) continue;
+    for (const [key, code] of this.slotOf) {
+      if (this.dropIfStale(slotIn(code))) continue;
       if (matcher === undefined || matcher.test(key)) keys.push(key);
     }
     return keys;
@@ -259,7 +278,7 @@ export class MemoryStore implements OnApplicationShutdown {
         this.sweepCursor = undefined; // a full pass ended: the next tick starts a new one
         break;
       }
-      const slot = next.value;
+      const slot = slotIn(next.value);
       if (this.expiresAt[slot] !== 0 && this.expiresAt[slot] <= now) {
         this.remove(slot);
         this.expirationCount++;
@@ -285,6 +304,21 @@ export class MemoryStore implements OnApplicationShutdown {
     return false;
   }
 
+  /**
+   * A full store makes room for a new key by evicting its least recently used entry first and
+   * taking over that entry's slot, now the most recently used: the same entry goes as if it were
+   * evicted after the insert, without freeing a slot only to allocate it again.
+   */
+  private recycleOldest(): number {
+    const oldest = this.order.oldest();
+    if (oldest === 0) return this.order.allocate(); // maxEntries 0: evictOverflow drops the new entry
+    this.slotOf.delete(this.slotKeys[oldest]!);
+    this.totalBytes -= this.slotBytes[oldest];
+    this.evictionCount++;
+    this.order.touch(oldest);
+    return oldest;
+  }
+
   private evictOverflow(): void {
     const { maxEntries, maxBytes } = this.options;
     while (this.slotOf.size > maxEntries || this.totalBytes > maxBytes) {
@@ -303,4 +337,9 @@ export class MemoryStore implements OnApplicationShutdown {
     this.slotValues[slot] = undefined; // let the value be collected
     this.slotTags[slot] = undefined;
   }
+}
+
+/** The slot of a `slotOf` code: slots of entries with a TTL or tags are stored negated. */
+function slotIn(code: number): number {
+  return code < 0 ? -code : code;
 }

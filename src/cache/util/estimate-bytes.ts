@@ -7,6 +7,9 @@ const MAX_DEPTH = 64;
  * A fast, deliberately generous estimate of the heap a value holds (strings count two bytes a
  * character, as V8 may store them). It stops walking once the estimate passes `limit`, so an
  * oversized value costs no more to reject than a value of `limit` bytes.
+ *
+ * Strings inside arrays and objects (most of a chat value: ids, text, ISO dates) are sized in the
+ * loop rather than by a recursive call: the same figure, without a call per member.
  */
 export function estimateBytes(value: unknown, limit = Number.MAX_SAFE_INTEGER): number {
   return sizeOf(value, 0, limit);
@@ -35,7 +38,8 @@ function sizeOf(value: unknown, depth: number, limit: number): number {
   let total = OBJECT_HEADER_BYTES;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length && total <= limit; i++) {
-      total += SLOT_BYTES + sizeOf(value[i], depth + 1, limit);
+      const item: unknown = value[i];
+      total += SLOT_BYTES + (typeof item === 'string' ? STRING_HEADER_BYTES + item.length * 2 : sizeOf(item, depth + 1, limit));
     }
     return total;
   }
@@ -54,7 +58,8 @@ function sizeOf(value: unknown, depth: number, limit: number): number {
     return total;
   }
   for (const key in value) {
-    total += STRING_HEADER_BYTES + key.length * 2 + sizeOf((value as Record<string, unknown>)[key], depth + 1, limit);
+    const member = (value as Record<string, unknown>)[key];
+    total += STRING_HEADER_BYTES + key.length * 2 + (typeof member === 'string' ? STRING_HEADER_BYTES + member.length * 2 : sizeOf(member, depth + 1, limit));
     if (total > limit) break;
   }
   return total;

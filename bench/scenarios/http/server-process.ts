@@ -1,0 +1,82 @@
+import { ChildProcess, fork } from 'node:child_process';
+import path from 'node:path';
+import type { FromServer, ServerStats, ToServer } from './protocol';
+
+export type ReadyMessage = Extract<FromServer, { type: 'ready' }>;
+
+export interface ServerProcess {
+  ready: ReadyMessage;
+  stats(): Promise<ServerStats>;
+  stop(): Promise<void>;
+}
+
+const SERVER = path.join(__dirname, 'server.ts');
+const START_TIMEOUT_MS = 90_000;
+
+const TRANSPILE_HOOK = path.join(__dirname, 'transpile-hook.js');
+
+/**
+ * Forks server.ts (compiled on load by transpile-hook.js, not ts-node) and waits for its `ready`.
+ * With BENCH_HTTP_CPU_PROF=<dir> the server writes a V8 CPU profile there when stopped.
+ */
+export function startServer(): Promise<ServerProcess> {
+  const execArgv = ['-r', TRANSPILE_HOOK];
+  if (process.env.BENCH_HTTP_CPU_PROF) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HTTP_CPU_PROF}`);
+  const child = fork(SERVER, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production' } });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`the HTTP bench server did not start within ${START_TIMEOUT_MS / 1000} s`));
+    }, START_TIMEOUT_MS);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`the HTTP bench server exited (${code}) before it was ready`));
+    };
+    child.once('exit', onExit);
+    child.on('message', (message: FromServer) => {
+      if (message.type === 'error') {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        child.kill();
+        reject(new Error(`the HTTP bench server failed: ${message.message}`));
+      } else if (message.type === 'ready') {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve(serverProcess(child, message));
+      }
+    });
+  });
+}
+
+function serverProcess(child: ChildProcess, ready: ReadyMessage): ServerProcess {
+  let nextId = 0;
+  const ask = (message: ToServer) => child.send(message);
+  return {
+    ready,
+    stats: () =>
+      new Promise((resolve, reject) => {
+        const id = ++nextId;
+        const onMessage = (message: FromServer) => {
+          if (message.type === 'stats' && message.id === id) {
+            child.off('message', onMessage);
+            child.off('exit', onExit);
+            resolve(message.stats);
+          }
+        };
+        const onExit = () => reject(new Error('the HTTP bench server exited'));
+        child.on('message', onMessage);
+        child.once('exit', onExit);
+        ask({ type: 'stats', id });
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        ask({ type: 'stop' });
+      }),
+  };
+}
