@@ -51,10 +51,13 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       const bus =
         this.l1 === undefined
           ? undefined
-          : new InvalidationBus(redis, redis.fullKey(`${INTERNAL_KEY_NAMESPACE}bus`), options.instanceId, {
-              onMessage: (message) => this.applyRemote(message),
-              onSubscribed: () => this.dropLocalCopies('reconnect'),
-            }, telemetry);
+          : new InvalidationBus(
+              redis,
+              redis.fullKey(`${INTERNAL_KEY_NAMESPACE}bus`),
+              options.instanceId,
+              { onMessage: (message) => this.applyRemote(message), onSubscribed: () => this.dropLocalCopies('reconnect') },
+              telemetry,
+            );
       this.shared = new SharedTier(redis, bus);
     }
   }
