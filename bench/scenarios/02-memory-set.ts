@@ -24,8 +24,8 @@ import {
   tinyLru,
 } from './support/memory-peers';
 
-const KEYS = 10_000;
-const CAPACITY = KEYS / 2;
+const KEY_COUNT = 10_000;
+const CAPACITY = KEY_COUNT / 2;
 /** Sets per batch: one pass over the precomputed key sequence. */
 const BATCH = 500_000;
 const TTL_MS = 3_600_000;
@@ -52,7 +52,7 @@ interface Data {
 }
 
 function data(): Data {
-  const keys = chatKeys(KEYS, 201);
+  const keys = chatKeys(KEY_COUNT, 201);
   const random = seededRandom(202);
   const sequence = uniformKeySequence(keys, BATCH, 203);
   // Warm: the i-th set stores the (i mod 64)-th of 64 messages, distinct objects, so that a key
@@ -147,10 +147,10 @@ export const scenario02: BenchScenario = {
       rows,
       goals: [goal('set with eviction, no TTL: >= 1.0x lru-cache', NO_TTL), goal('set with eviction, TTL: >= 1.0x lru-cache', WITH_TTL)],
       notes: [
-        `${KEYS.toLocaleString('en')} chat-shaped keys, every contender bounded to ${CAPACITY.toLocaleString('en')} entries (half the key space); ` +
+        `${KEY_COUNT.toLocaleString('en')} chat-shaped keys, every contender bounded to ${CAPACITY.toLocaleString('en')} entries (half the key space); ` +
           'values are chat message objects (5 string fields, 200-character content), built before the run.',
         `Warm cases: the i-th set stores the (i mod ${WARM_VALUES})-th of ${WARM_VALUES} distinct messages, so a value is in CPU cache as one just loaded or decoded is, and a key is almost never re-set to the object it holds. ` +
-          `Cold case (reported, no goal): each key always gets its own message, ${KEYS.toLocaleString('en')} objects spread over the heap; ours reads each value to size it, the entry-bounded peers never look at it.`,
+          `Cold case (reported, no goal): each key always gets its own message, ${KEY_COUNT.toLocaleString('en')} objects spread over the heap; ours reads each value to size it, the entry-bounded peers never look at it.`,
         `One batch is one pass over a precomputed sequence of ${BATCH.toLocaleString('en')} keys drawn uniformly at random (seeded), each \`set\` with its value; ` +
           `in steady state ${(evictingShare * 100).toFixed(0)}% of the sets insert a new key and evict the least recently used one, the others overwrite a held key.`,
         'Each case runs in a fresh process, its contenders interleaved there, so that no peer runs with code that saw another configuration of itself. ' +

@@ -56,7 +56,7 @@ export interface CacheManagerPeer {
  * Adapters" shows; with `memory`, a first store in front of it: a Keyv on its default Map without
  * serialization (what cache-manager's own default memory store is, and its README's advice for
  * in-memory Keyv), i.e. values held by reference, as ours and bentocache (serialize: false) hold
- * them. Its `clear()` would send FLUSHDB: never called.
+ * them. Its `clear()` would empty the whole Redis database: never called.
  */
 export async function cacheManagerPeer(url: string, options: { memory: boolean; namespace: string }): Promise<CacheManagerPeer> {
   const client = await ioredisClient(url);
