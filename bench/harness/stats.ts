@@ -5,11 +5,6 @@ export function median(samples: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-export function percentile(samples: readonly number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
-
 /** Ours relative to a peer, > 1 meaning ours is better whichever way the metric runs. */
 export function ratioOf(ours: number, peer: number, betterIs: 'higher' | 'lower'): number {
   return betterIs === 'higher' ? ours / peer : peer / ours;

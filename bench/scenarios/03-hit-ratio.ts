@@ -11,7 +11,7 @@ import { chatKeys, seededPermutation, zipfRanks } from './support/chat-data';
 import { runIsolated, type IsolatedCase } from './support/isolated';
 import { ourStore } from './support/memory-peers';
 
-const KEYS = 100_000;
+const KEY_COUNT = 100_000;
 /** Accesses before counting starts (the same for both caches), then accesses counted. */
 const WARMUP = 200_000;
 const COUNTED = 1_000_000;
@@ -32,8 +32,8 @@ interface Trace {
 
 function zipfTrace(s: number, seed: number): Trace {
   const random = seededRandom(seed);
-  const permutation = seededPermutation(KEYS, random);
-  const ranks = zipfRanks(KEYS, s, WARMUP + COUNTED, random);
+  const permutation = seededPermutation(KEY_COUNT, random);
+  const ranks = zipfRanks(KEY_COUNT, s, WARMUP + COUNTED, random);
   const accesses = new Uint32Array(ranks.length);
   for (let i = 0; i < ranks.length; i++) accesses[i] = permutation[ranks[i]];
   return { name: `Zipf s=${s}`, accesses };
@@ -50,7 +50,7 @@ function scanTrace(seed: number): Trace {
     for (let j = 0; j < SCAN_EVERY && i < accesses.length; j++) accesses[i++] = hot[h++];
     for (let j = 0; j < SCAN_LENGTH && i < accesses.length; j++) {
       accesses[i++] = cold;
-      cold = cold + 1 < KEYS ? cold + 1 : HOT_KEYS; // never wraps with these sizes (see SCAN_LENGTH)
+      cold = cold + 1 < KEY_COUNT ? cold + 1 : HOT_KEYS; // never wraps with these sizes (see SCAN_LENGTH)
     }
   }
   return { name: `hot set (${HOT_KEYS / 1000}k keys, Zipf 1.0) + scans of ${SCAN_LENGTH / 1000}k new keys every ${SCAN_EVERY / 1000}k`, accesses };
@@ -103,7 +103,7 @@ interface CaseHits {
  * where bentocache (scenario 5) runs on the same lru-cache code.
  */
 function measureHits(ctx: BenchContext): CaseHits[] {
-  const keys = chatKeys(KEYS, 301);
+  const keys = chatKeys(KEY_COUNT, 301);
   const zipf08 = zipfTrace(0.8, 302);
   const zipf10 = zipfTrace(1.0, 303);
   const scans = scanTrace(304);
@@ -112,10 +112,10 @@ function measureHits(ctx: BenchContext): CaseHits[] {
   for (const traceOf of traces) {
     for (const share of SIZES) {
       // The loop is built for its cache size (slightly longer than the cache); the others are shared.
-      const capacity = Math.round(KEYS * share);
+      const capacity = Math.round(KEY_COUNT * share);
       const trace = traceOf(capacity);
       out.push({
-        caseName: `${trace.name}, cache ${capacity.toLocaleString('en')} entries (${share * 100}% of ${KEYS / 1000}k keys)`,
+        caseName: `${trace.name}, cache ${capacity.toLocaleString('en')} entries (${share * 100}% of ${KEY_COUNT / 1000}k keys)`,
         ours: hitsOfOurs(trace, keys, capacity),
         peer: hitsOfLruCache(trace, keys, capacity),
       });
@@ -167,7 +167,7 @@ export const scenario03: BenchScenario = {
       rows,
       goals,
       notes: [
-        `${KEYS.toLocaleString('en')} chat-shaped keys; every trace is ${(WARMUP + COUNTED).toLocaleString('en')} accesses precomputed with a seeded PRNG; ` +
+        `${KEY_COUNT.toLocaleString('en')} chat-shaped keys; every trace is ${(WARMUP + COUNTED).toLocaleString('en')} accesses precomputed with a seeded PRNG; ` +
           `the first ${WARMUP.toLocaleString('en')} warm the cache and are not counted, the hit ratio is over the next ${COUNTED.toLocaleString('en')}.`,
         'Each access is a read-through: `get`, and on a miss `set` of a small value. Both caches bounded by entries only (ours with `maxBytes` far above need, no TTL).',
         `Zipf: ranks drawn with probability proportional to 1/rank^s over all keys, ranks mapped to keys by a seeded shuffle. Scans: Zipf 1.0 over ${HOT_KEYS.toLocaleString('en')} hot keys, ` +

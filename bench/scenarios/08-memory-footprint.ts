@@ -2,13 +2,14 @@
  * Scenario 8: memory after filling L1 with 100k chat messages of about 1 KB: `stats().bytes`
  * against the `maxBytes` bound, and RSS and heap growth against lru-cache holding the same entries.
  *
- * Every measurement runs in a fresh process started with --expose-gc (see support/isolated.ts):
+ * Every measurement runs in a fresh process (see support/isolated.ts), with full GCs before reading memory:
  * baseline after a full GC, fill, full GC again, difference. Messages are generated one at a time
  * while filling, so that what a store evicts becomes garbage, as in a real process.
  */
 import { LRUCache } from 'lru-cache';
 import { MemoryStore } from '../../src/cache/stores/memory.store';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRY_BYTES } from '../../src/cache/chat-cache.defaults';
+import { collectGarbage } from '../harness/gc';
 import { median } from '../harness/stats';
 import type { BenchContext, BenchScenario, GoalResult, ResultRow, ScenarioReport } from '../harness/types';
 import { KilobyteMessages } from './support/chat-data';
@@ -39,11 +40,9 @@ interface MemoryResult {
   evictions: number;
 }
 
-declare const gc: () => void;
-
 async function settle(): Promise<NodeJS.MemoryUsage> {
   for (let i = 0; i < 2; i++) {
-    gc();
+    collectGarbage();
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return process.memoryUsage();
@@ -93,7 +92,7 @@ async function measureMemory(_ctx: BenchContext, arg: unknown): Promise<MemoryRe
 export const isolatedCases: Record<string, IsolatedCase> = { memory: measureMemory };
 
 function measureIn(ctx: BenchContext, arg: MemoryArg): Promise<MemoryResult> {
-  return runIsolated<MemoryResult>(ctx, __filename, 'memory', { arg, nodeArgs: ['--expose-gc'] });
+  return runIsolated<MemoryResult>(ctx, __filename, 'memory', { arg });
 }
 
 interface CaseFigures {
@@ -216,7 +215,7 @@ export const scenario08: BenchScenario = {
           'every string flat and owning its characters; generated while filling, so evicted ones become garbage.',
         `Ours: MemoryStore with the module defaults (maxEntries ${DEFAULT_MAX_ENTRIES.toLocaleString('en')}, maxEntryBytes 1 MiB), maxBytes as in the case, no sweeper. ` +
           'lru-cache: `{ max }` set to the entries ours ended up holding, so that it holds the same (latest) messages; the floor: the same keys and values in two plain arrays.',
-        `Each figure: a fresh \`node --expose-gc\` process per store (two at a time); \`process.memoryUsage()\` after two \`gc()\` calls 20 ms apart, before and after filling; median of ${MEMORY_ROUNDS} processes. ` +
+        `Each figure: a fresh Node process per store (two at a time); \`process.memoryUsage()\` after two full GCs 20 ms apart, before and after filling; median of ${MEMORY_ROUNDS} processes. ` +
           'RSS growth includes heap pages V8 keeps after collecting what was evicted, so it is noisier than heap growth.',
         `Estimate vs measured: \`stats().bytes\` is ${estimateRatio.toFixed(2)}x the heap growth with all 100k held (it counts 2 bytes a character; V8 stores ASCII in 1).`,
         ...notes,

@@ -17,9 +17,9 @@ export type IsolatedCase = (ctx: BenchContext, arg: unknown) => unknown | Promis
 const CHILD = path.join(__dirname, 'isolated-child.ts');
 const TS_NODE = require.resolve('ts-node/register/transpile-only');
 
-export function runIsolated<R>(ctx: BenchContext, modulePath: string, caseName: string, options: { arg?: unknown; nodeArgs?: string[] } = {}): Promise<R> {
+export function runIsolated<R>(ctx: BenchContext, modulePath: string, caseName: string, options: { arg?: unknown } = {}): Promise<R> {
   const payload = JSON.stringify({ warmupRounds: ctx.warmupRounds, rounds: ctx.rounds, arg: options.arg ?? null });
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '-r', TS_NODE, CHILD, modulePath, caseName, payload], {
+  const child = spawn(process.execPath, ['-r', TS_NODE, CHILD, modulePath, caseName, payload], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise<R>((resolve, reject) => {

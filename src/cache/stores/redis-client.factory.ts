@@ -18,8 +18,9 @@ export function reconnectDelayMs(attempt: number): number {
 
 /**
  * The ioredis client behind the Redis tier, wrapped by cache-manager-ioredis-yet's store.
- * We use that store for its client only: its `reset()` sends FLUSHDB, its `keys()` sends KEYS and
- * its serializer does not round-trip values, so RedisStore never calls them.
+ * We use that store for its client only: its `reset()` empties the whole database, its `keys()`
+ * blocks Redis while it lists every key, and its serializer does not round-trip values, so
+ * RedisStore never calls them.
  *
  * - `lazyConnect`: boot decides how long to wait for Redis (see RedisStore.connect);
  * - `enableOfflineQueue: false`: while disconnected a command fails at once instead of waiting

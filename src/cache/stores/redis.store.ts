@@ -70,14 +70,12 @@ export class RedisStore implements OnApplicationShutdown {
   private readonly breaker: CircuitBreaker;
   private readonly tagVersions: RedisTagVersions;
   private readonly state: RedisConnectionState;
-  private readonly telemetry: CacheTelemetry | undefined;
   private counters = { hits: 0, misses: 0, sets: 0, deletes: 0, tagInvalidations: 0, errors: 0, timeouts: 0, rejections: 0 };
 
   constructor(
     readonly client: RedisClient,
     private readonly options: RedisStoreOptions,
   ) {
-    this.telemetry = options.telemetry;
     this.state = new RedisConnectionState(options.description ?? 'redis', {
       failureThreshold: options.circuitFailureThreshold,
       openMs: options.circuitOpenMs,
@@ -284,7 +282,8 @@ export class RedisStore implements OnApplicationShutdown {
   }
 
   private report(operation: L2Operation, outcome: L2Outcome, startedAt: number): void {
-    if (this.telemetry?.active) this.telemetry.l2Call({ operation, outcome, durationMs: performance.now() - startedAt });
+    const telemetry = this.options.telemetry;
+    if (telemetry?.active) telemetry.l2Call({ operation, outcome, durationMs: performance.now() - startedAt });
   }
 
   private async scanAndUnlink(match: string): Promise<number> {

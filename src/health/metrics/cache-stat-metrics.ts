@@ -3,6 +3,12 @@ import type { CacheStats } from '../../cache';
 type Labels = Record<string, string>;
 export type Sample = readonly [labels: Labels, value: number];
 
+/** Cache failures that calls went on without; they come from the decorators and the HTTP cache, not from `stats()`. */
+export interface AbsorbedErrors {
+  cachedMethods: number;
+  httpCache: number;
+}
+
 /** A Prometheus metric read from `CacheService.stats()` at scrape time. */
 export interface CacheStatMetric {
   name: string;
@@ -11,8 +17,7 @@ export interface CacheStatMetric {
   labelNames: readonly string[];
   /** Left out of a cache without Redis (or without a bus: the `redis` driver has no L1 to keep coherent). */
   requires?: 'redis' | 'bus';
-  /** Absorbed errors come from the decorators and the HTTP cache, not from `stats()`. */
-  read(stats: CacheStats, absorbed: { cachedMethods: number; httpCache: number }): Sample[];
+  read(stats: CacheStats, absorbed: AbsorbedErrors): Sample[];
 }
 
 const tiers = (stats: CacheStats) =>

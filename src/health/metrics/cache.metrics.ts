@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { CacheableMethodsExplorer, CacheService, CacheTelemetry, HttpCacheInterceptor } from '../../cache';
-import { CACHE_STAT_METRICS, CacheStatMetric } from './cache-stat-metrics';
+import { CacheableMethodsExplorer, CacheService, CacheStats, CacheTelemetry, HttpCacheInterceptor } from '../../cache';
+import { AbsorbedErrors, CACHE_STAT_METRICS, CacheStatMetric } from './cache-stat-metrics';
 import { METRICS_REGISTRY } from './metrics-registry';
 
 /**
@@ -12,6 +12,7 @@ import { METRICS_REGISTRY } from './metrics-registry';
 @Injectable()
 export class CacheMetrics implements OnModuleDestroy {
   private readonly unsubscribe: () => void;
+  private snapshot: { stats: CacheStats; absorbed: AbsorbedErrors } | undefined;
 
   constructor(
     @Inject(METRICS_REGISTRY) registry: Registry,
@@ -50,8 +51,24 @@ export class CacheMetrics implements OnModuleDestroy {
     this.unsubscribe();
   }
 
+  /**
+   * One reading of the cache for a whole scrape: the registry collects every metric in one
+   * synchronous pass, so the snapshot is dropped on the next microtask. Hits and misses of one
+   * scrape then come from the same instant, and `stats()` runs once instead of once a metric.
+   */
+  private current(): { stats: CacheStats; absorbed: AbsorbedErrors } {
+    if (this.snapshot === undefined) {
+      this.snapshot = { stats: this.cache.stats(), absorbed: { cachedMethods: this.cachedMethods.errors, httpCache: this.httpCache.errors } };
+      queueMicrotask(() => (this.snapshot = undefined));
+    }
+    return this.snapshot;
+  }
+
   private register(registry: Registry, metric: CacheStatMetric): void {
-    const read = () => metric.read(this.cache.stats(), { cachedMethods: this.cachedMethods.errors, httpCache: this.httpCache.errors });
+    const read = () => {
+      const { stats, absorbed } = this.current();
+      return metric.read(stats, absorbed);
+    };
     const unlabelled = metric.labelNames.length === 0;
     const common = { name: metric.name, help: metric.help, labelNames: [...metric.labelNames], registers: [registry] };
     if (metric.type === 'counter') {
