@@ -228,8 +228,12 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
         this.counters.invalidatedLoads++;
         return value;
       }
-      this.markLoadsInvalidated([key]);
+      // Loads of the key running meanwhile started before this value: they must not overwrite it.
+      this.loads.invalidate([key]);
+      this.reads.invalidate([key]);
       await this.shared?.write(key, value, ttlMs, tags, tagVersions);
+      // A delete, clear or set of the key during the write wins over this value in L1.
+      if (flight.invalidated) return value;
       this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
       return value;
     });

@@ -463,6 +463,18 @@ function describeHttpCache(driver: string, cacheOptions: () => ChatCacheOptions)
       expect(refreshFailed.headers['x-cache']).toBe('BYPASS');
       expect(refreshFailed.body.id).toBe('n2');
       expect(interceptorErrors()).toBe(2);
+
+      // A cache that fails while storing the handler's answer still lets that answer through.
+      jest.spyOn(cache, 'refresh').mockImplementationOnce(async (_key, factory) => {
+        await factory();
+        throw new Error('cache write failed');
+      });
+      const handledBefore = handled.count;
+      const writeFailed = await asUser('/notes/n3', 'alice').set('Cache-Control', 'no-cache').expect(200);
+      expect(writeFailed.headers['x-cache']).toBe('BYPASS');
+      expect(writeFailed.body).toMatchObject({ id: 'n3', owner: 'alice', version: handledBefore + 1 });
+      expect(handled.count).toBe(handledBefore + 1);
+      expect(interceptorErrors()).toBe(3);
     });
   });
 }

@@ -104,6 +104,8 @@ export class HttpCacheInterceptor implements NestInterceptor {
     reload: boolean,
   ): Promise<unknown> {
     let handlerRan = false;
+    /** The handler's answer, once it has one: a cache failure after that still sends it. */
+    let produced: CachedHttpResponse | undefined;
     const runHandler = async (): Promise<CachedHttpResponse> => {
       handlerRan = true;
       let result: unknown;
@@ -114,7 +116,8 @@ export class HttpCacheInterceptor implements NestInterceptor {
       }
       const body = jsonBody(result);
       if (body === undefined) throw new UncacheableResult(result);
-      return cachedHttpResponse(body);
+      produced = cachedHttpResponse(body);
+      return produced;
     };
     try {
       const setOptions = { ttlMs: options.ttlMs, tags: options.tags?.(request) };
@@ -130,8 +133,9 @@ export class HttpCacheInterceptor implements NestInterceptor {
         return error.result;
       }
       this.failures.record(where, error);
-      // The cache failed before the handler ran: answer without it. (After it ran, getOrSet has
-      // nothing left that can fail: the write to Redis happens in the background.)
+      // The cache failed after the handler answered (storing it), or before the handler ran:
+      // answer without the cache either way.
+      if (produced !== undefined) return this.send(request, response, produced, 'BYPASS');
       response.setHeader('X-Cache', 'BYPASS');
       return handlerRan ? Promise.reject(error) : lastValueFrom(next.handle(), { defaultValue: undefined });
     }
