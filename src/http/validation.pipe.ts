@@ -15,8 +15,8 @@ const MAX_BODY_DEPTH = 32;
  * The global ValidationPipe (whitelist, forbidNonWhitelisted, transform), which also refuses a JSON
  * body that is not an object (an array or a bare value would otherwise reach a handler as its
  * DTO), a query parameter given twice (Express makes it an array, which fails every check of the
- * field at once, with contradictory messages), prototype keys at any depth of a body, and bodies
- * nested too deep to validate.
+ * field at once, with contradictory messages), prototype keys in a query or at any depth of a
+ * body, and bodies nested too deep to validate.
  */
 export class StrictValidationPipe extends ValidationPipe {
   constructor() {
@@ -32,7 +32,10 @@ export class StrictValidationPipe extends ValidationPipe {
       if (refused !== undefined) throw new BadRequestException([refused]);
     }
     if (metadata.type === 'query' && metadata.data === undefined && typeof value === 'object' && value !== null) {
-      const repeated = Object.keys(value).find((name) => Array.isArray((value as Record<string, unknown>)[name]));
+      const names = Object.keys(value);
+      const prototypeKey = names.find((name) => PROTOTYPE_KEYS.has(name));
+      if (prototypeKey !== undefined) throw new BadRequestException([`property ${prototypeKey} should not exist`]);
+      const repeated = names.find((name) => Array.isArray((value as Record<string, unknown>)[name]));
       if (repeated !== undefined) throw new BadRequestException(`query parameter ${repeated} is repeated: give it once`);
     }
     return super.transform(value, metadata);
