@@ -20,6 +20,11 @@ export interface CacheSetOptions {
   tags?: readonly string[];
 }
 
+export interface CacheRefreshOptions<T> extends CacheSetOptions {
+  /** Whether the stored value and the fresh one are the same answer; defaults to `Object.is`. */
+  isUnchanged?: (stored: T, fresh: T) => boolean;
+}
+
 export type InvalidationListener = (event: InvalidationEvent) => void;
 
 const NO_TAGS: readonly string[] = [];
@@ -37,6 +42,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   /** Loads through a factory (getOrSet) and plain L2 reads (get), coalesced per key. */
   private readonly loads = new SingleFlight();
   private readonly reads = new SingleFlight();
+  /** Reloads that ignore what is cached (see `refresh`), coalesced per key apart from the loads. */
+  private readonly refreshes = new SingleFlight();
   private readonly listeners = new Set<InvalidationListener>();
   private counters = { gets: 0, hits: 0, misses: 0, factoryCalls: 0, factoryErrors: 0, invalidatedLoads: 0, listenerErrors: 0 };
 
@@ -189,6 +196,50 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
+   * The factory's value, whatever is cached (a client asking for `no-cache`), stored only when it
+   * differs from the stored one (`isUnchanged`): a reload that finds what the cache holds costs no
+   * delete, no write and no bus message. A changed value is written as `set` writes it (the other
+   * instances drop their copies), unless the key or its tags were invalidated while the factory
+   * ran, as in getOrSet. Concurrent refreshes of a key share one factory call.
+   */
+  async refresh<T>(key: string, factory: () => T | Promise<T>, options: CacheRefreshOptions<T> = {}): Promise<T> {
+    assertKey(key);
+    const ttlMs = resolveTtlMs(options.ttlMs, this.options.defaultTtlMs);
+    const tags = options.tags ?? NO_TAGS;
+    assertTags(tags);
+    const isUnchanged = options.isUnchanged ?? Object.is;
+    return this.refreshes.run<T>(key, async (flight) => {
+      const stamp = this.l1?.tagStamp();
+      const storedLocally = this.l1?.get<T>(key);
+      const [storedShared, tagVersions] = this.shared
+        ? await Promise.all([storedLocally === undefined ? this.shared.read<T>(key) : undefined, this.shared.snapshotTags(tags, ttlMs)])
+        : [undefined, undefined];
+      const stored = storedLocally ?? storedShared?.value;
+      this.counters.factoryCalls++;
+      let value: T;
+      try {
+        value = await factory();
+      } catch (error) {
+        this.counters.factoryErrors++;
+        throw error;
+      }
+      if (value === undefined || (stored !== undefined && isUnchanged(stored, value))) return value;
+      if (flight.invalidated) {
+        this.counters.invalidatedLoads++;
+        return value;
+      }
+      // Loads of the key running meanwhile started before this value: they must not overwrite it.
+      this.loads.invalidate([key]);
+      this.reads.invalidate([key]);
+      await this.shared?.write(key, value, ttlMs, tags, tagVersions);
+      // A delete, clear or set of the key during the write wins over this value in L1.
+      if (flight.invalidated) return value;
+      this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
+      return value;
+    });
+  }
+
+  /**
    * Calls `listener` after every invalidation, local or from another instance; returns the
    * unsubscribe function. A local `set` is a write, not an invalidation, and is not reported here;
    * other instances report it (reason `set`), since it made them drop their copies.
@@ -215,7 +266,11 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       memory: memory ? { ...memory, hitRatio: ratio(memory.hits, memory.hits + memory.misses) } : null,
       redis: redis && shared ? { ...redis, hitRatio: ratio(redis.hits, redis.hits + redis.misses), failuresAbsorbed: shared.failures, repairsPending: shared.repairsPending, repairsApplied: shared.repairsApplied } : null,
       bus: shared?.bus ? { ...shared.bus, lastMessageAgeMs: shared.bus.lastReceivedAt ? Date.now() - shared.bus.lastReceivedAt : null } : null,
-      singleFlight: { joins: this.loads.joins + this.reads.joins, inFlight: this.loads.size + this.reads.size, invalidatedLoads },
+      singleFlight: {
+        joins: this.loads.joins + this.reads.joins + this.refreshes.joins,
+        inFlight: this.loads.size + this.reads.size + this.refreshes.size,
+        invalidatedLoads,
+      },
       factory: { calls: factoryCalls, errors: factoryErrors },
       listenerErrors,
     };
@@ -248,6 +303,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   private markLoadsInvalidated(keys: readonly string[], matches?: (key: string) => boolean): void {
     this.loads.invalidate(keys, matches);
     this.reads.invalidate(keys, matches);
+    this.refreshes.invalidate(keys, matches);
   }
 
   private applyRemote(message: InvalidationMessage): void {

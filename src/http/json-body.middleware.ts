@@ -10,14 +10,38 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
  * see them: left alone, malformed JSON or a too-large body would get Express's HTML error page.
  */
 export function jsonBody(limitBytes = BODY_LIMIT_BYTES): RequestHandler {
-  const parse = json({ limit: limitBytes });
+  const parse = json({ limit: limitBytes, type: JSON_MEDIA_TYPE });
   return (request: Request, response: Response, next: NextFunction) => {
+    const refused = unsupportedMediaType(request);
+    if (refused !== undefined) return answer(response, 415, refused);
     parse(request, response, (error?: unknown) => {
       if (error === undefined || error === null) return next();
       const { status, message } = describe(error as BodyParserError, limitBytes);
-      response.status(status).json({ statusCode: status, message, error: STATUS_CODES[status] });
+      answer(response, status, message);
     });
   };
+}
+
+const JSON_MEDIA_TYPE = 'application/json';
+
+/**
+ * Why a body is refused as not JSON, or undefined. The parser leaves a body of another type
+ * unread, and the route would then see no body at all ("must be a JSON object"), which sends the
+ * client looking for a fault in its JSON. A body without Content-Type is refused too: RFC 9110
+ * lets a server treat it as application/octet-stream, and guessing JSON would accept what the
+ * client never declared. An empty body (Content-Length: 0) is no body.
+ */
+function unsupportedMediaType(request: Request): string | undefined {
+  const hasBody = request.headers['transfer-encoding'] !== undefined || (request.headers['content-length'] ?? '0') !== '0';
+  if (!hasBody || request.is(JSON_MEDIA_TYPE)) return undefined;
+  const declared = request.headers['content-type'];
+  return declared === undefined
+    ? `the request body has no Content-Type: send it as ${JSON_MEDIA_TYPE}`
+    : `the request body must be ${JSON_MEDIA_TYPE}, not ${declared.split(';')[0].trim()}`;
+}
+
+function answer(response: Response, status: number, message: string): void {
+  response.status(status).json({ statusCode: status, message, error: STATUS_CODES[status] });
 }
 
 interface BodyParserError {

@@ -11,16 +11,23 @@ import {
   Param,
   Post,
   Query,
+  ValidationPipe,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { AddressInfo } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
-import { CacheService, ChatCacheModule, ChatCacheOptions, HttpCache, HttpCacheInterceptor } from '../../src/cache';
+import { CacheService, ChatCacheModule, ChatCacheOptions, HttpCache, HttpCacheInterceptor, InvalidationEvent } from '../../src/cache';
 import { Deferred, deferred } from '../support/deferred';
 import { eventually, RedisServer } from '../support/redis-server';
 
 /** How many times the handlers ran: a HIT leaves it unchanged. */
 const handled = { count: 0 };
+
+/** What the `stable` route answers for a note: its answer changes only when a test bumps it. */
+const revisions = new Map<string, number>();
 
 /** Holds the `slow` route's handler open while a test acts; resolved by the test. */
 let slowGate: Deferred<void> | undefined;
@@ -35,6 +42,16 @@ function fakeAuth(req: Request & { user?: { id: string } }, _res: Response, next
 /** A tiny @CurrentUser(): the fixture does not depend on the application's auth code. */
 const UserId = createParamDecorator((_data: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest().user?.id);
 
+/** A query DTO as the application declares them: `?limit=020` is validated and transformed to 20. */
+class PageQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+}
+
 @Controller('notes')
 class NotesController {
   @Get(':id')
@@ -43,6 +60,20 @@ class NotesController {
     handled.count++;
     if (id === 'missing') throw new NotFoundException(`note ${id} not found`);
     return { id, owner: user ?? null, query, version: handled.count };
+  }
+
+  @Get(':id/stable')
+  @HttpCache({ tags: (req) => [`note:${req.params.id}`] })
+  stable(@Param('id') id: string) {
+    handled.count++;
+    return { id, revision: revisions.get(id) ?? 0 };
+  }
+
+  @Get(':id/page')
+  @HttpCache({ tags: (req) => [`note:${req.params.id}`] })
+  page(@Param('id') id: string, @Query() query: PageQuery) {
+    handled.count++;
+    return { id, limit: query.limit, isPageQuery: query instanceof PageQuery };
   }
 
   @Get(':id/slow')
@@ -98,8 +129,15 @@ async function startHttpApp(options: ChatCacheOptions): Promise<INestApplication
   @Module({ imports: [ChatCacheModule.forRoot(options), NotesModule] })
   class RootModule {}
   const app = await NestFactory.create(RootModule, { logger: false });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   await app.init();
   return app;
+}
+
+/** The app listening on a free port of 127.0.0.1, for clients that need a real socket (Node's fetch). */
+async function listen(app: INestApplication): Promise<string> {
+  await app.listen(0, '127.0.0.1');
+  return `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 }
 
 function describeHttpCache(driver: string, cacheOptions: () => ChatCacheOptions): void {
@@ -198,6 +236,111 @@ function describeHttpCache(driver: string, cacheOptions: () => ChatCacheOptions)
       const neverStored = await asUser('/notes/n9', 'alice').set('Cache-Control', 'no-store').expect(200);
       expect(neverStored.headers['x-cache']).toBe('BYPASS');
       expect((await asUser('/notes/n9', 'alice').expect(200)).headers['x-cache']).toBe('MISS');
+    });
+
+    it("answers 304 to Node's fetch, which adds Cache-Control: no-cache to a request with If-None-Match", async () => {
+      const base = await listen(app);
+      const headers = { 'X-User': 'alice' };
+      const first = await fetch(`${base}/notes/n1/stable`, { headers });
+      expect(first.status).toBe(200);
+      const etag = first.headers.get('etag')!;
+      await first.text();
+
+      const notModified = await fetch(`${base}/notes/n1/stable`, { headers: { ...headers, 'If-None-Match': etag } });
+      expect(notModified.status).toBe(304);
+      expect(await notModified.text()).toBe('');
+      // fetch made it a reload: the handler ran, and its (unchanged) answer matched the ETag.
+      expect(notModified.headers.get('x-cache')).toBe('BYPASS');
+      expect(notModified.headers.get('etag')).toBe(etag);
+
+      // Weak comparison and lists, as RFC 9110 defines If-None-Match.
+      expect((await fetch(`${base}/notes/n1/stable`, { headers: { ...headers, 'If-None-Match': `"other", W/${etag}` } })).status).toBe(304);
+      expect((await fetch(`${base}/notes/n1/stable`, { headers: { ...headers, 'If-None-Match': '*' } })).status).toBe(304);
+
+      revisions.set('n1', (revisions.get('n1') ?? 0) + 1);
+      const changed = await fetch(`${base}/notes/n1/stable`, { headers: { ...headers, 'If-None-Match': etag } });
+      expect(changed.status).toBe(200);
+      expect(changed.headers.get('etag')).not.toBe(etag);
+      expect(await changed.json()).toEqual({ id: 'n1', revision: revisions.get('n1') });
+      // The reload stored the changed answer: a plain request now hits it.
+      const after = await fetch(`${base}/notes/n1/stable`, { headers });
+      expect(after.headers.get('x-cache')).toBe('HIT');
+      expect(after.headers.get('etag')).toBe(changed.headers.get('etag'));
+      await after.text();
+    });
+
+    it('tells shared caches that per-user answers are private, and varies them by Authorization', async () => {
+      const miss = await asUser('/notes/n1', 'alice').expect(200);
+      const hit = await asUser('/notes/n1', 'alice').expect(200);
+      const notModified = await asUser('/notes/n1', 'alice').set('If-None-Match', hit.headers.etag).expect(304);
+      const reload = await asUser('/notes/n1', 'alice').set('Cache-Control', 'no-cache').expect(200);
+      const unstored = await asUser('/notes/n1', 'alice').set('Cache-Control', 'no-store').expect(200);
+      for (const response of [miss, hit, notModified, reload, unstored]) {
+        expect({ cache: response.headers['x-cache'], cacheControl: response.headers['cache-control'] }).toEqual({
+          cache: response.headers['x-cache'],
+          cacheControl: 'private, no-cache',
+        });
+        expect(response.headers.vary).toMatch(/\bAuthorization\b/);
+      }
+      // Credentials without a user: whoever it is, a proxy must not share it.
+      const credentialed = await get('/notes/n1').set('Authorization', 'Bearer x').expect(200);
+      expect(credentialed.headers['cache-control']).toBe('private, no-cache');
+      // The public partition is everyone's: shareable, but revalidated, and never for a caller with credentials.
+      const anonymous = await get('/notes/n1').expect(200);
+      expect(anonymous.headers['cache-control']).toBe('no-cache');
+      expect(anonymous.headers.vary).toMatch(/\bAuthorization\b/);
+      // A custom partition could be anything: private.
+      expect((await get('/tenant/settings').set('X-Tenant', 'acme').expect(200)).headers['cache-control']).toBe('private, no-cache');
+    });
+
+    it('keys a request by its validated query: 50 spellings of limit=20 share one entry', async () => {
+      const before = handled.count;
+      const first = await asUser('/notes/n1/page', 'alice').expect(200);
+      expect(first.body).toEqual({ id: 'n1', limit: 20, isPageQuery: true });
+      const spellings = Array.from({ length: 50 }, (_, zeros) => `/notes/n1/page?limit=${'0'.repeat(zeros)}20`);
+      for (const path of spellings) {
+        const response = await asUser(path, 'alice').expect(200);
+        expect({ path, cache: response.headers['x-cache'] }).toEqual({ path, cache: 'HIT' });
+        expect(response.text).toBe(first.text);
+      }
+      expect(handled.count).toBe(before + 1);
+      const other = await asUser('/notes/n1/page?limit=21', 'alice').expect(200);
+      expect(other.headers['x-cache']).toBe('MISS');
+      expect(other.body.limit).toBe(21);
+    });
+
+    it('leaves an invalid query to the ValidationPipe: a 400, never cached', async () => {
+      for (const path of ['/notes/n1/page?limit=0', '/notes/n1/page?limit=abc', '/notes/n1/page?offset=3']) {
+        const before = handled.count;
+        for (let i = 0; i < 2; i++) {
+          const response = await asUser(path, 'alice').expect(400);
+          expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+        }
+        expect(handled.count).toBe(before);
+      }
+    });
+
+    it('Cache-Control: no-cache with an unchanged answer deletes nothing and announces nothing', async () => {
+      await asUser('/notes/n5/stable', 'alice').expect(200);
+      const events: unknown[] = [];
+      const stop = cache.onInvalidate((event) => events.push(event));
+      const deletes = jest.spyOn(cache, 'delete');
+      const sets = jest.spyOn(cache, 'set');
+      try {
+        const before = handled.count;
+        for (let i = 0; i < 5; i++) {
+          const reload = await asUser('/notes/n5/stable', 'alice').set('Cache-Control', 'no-cache').expect(200);
+          expect(reload.headers['x-cache']).toBe('BYPASS');
+        }
+        expect(handled.count).toBe(before + 5);
+        expect(events).toEqual([]);
+        expect(deletes).not.toHaveBeenCalled();
+        expect(sets).not.toHaveBeenCalled();
+        expect((await asUser('/notes/n5/stable', 'alice').expect(200)).headers['x-cache']).toBe('HIT');
+        expect(handled.count).toBe(before + 5);
+      } finally {
+        stop();
+      }
     });
 
     it('answers a MISS with the new data after the tags of the route are invalidated', async () => {
@@ -315,11 +458,23 @@ function describeHttpCache(driver: string, cacheOptions: () => ChatCacheOptions)
       expect(readFailed.body.owner).toBe('alice');
       expect((await asUser('/notes/n1', 'alice').expect(200)).headers['x-cache']).toBe('MISS');
 
-      jest.spyOn(cache, 'delete').mockRejectedValueOnce(new Error('cache delete failed'));
+      jest.spyOn(cache, 'refresh').mockRejectedValueOnce(new Error('cache refresh failed'));
       const refreshFailed = await asUser('/notes/n2', 'alice').set('Cache-Control', 'no-cache').expect(200);
       expect(refreshFailed.headers['x-cache']).toBe('BYPASS');
       expect(refreshFailed.body.id).toBe('n2');
       expect(interceptorErrors()).toBe(2);
+
+      // A cache that fails while storing the handler's answer still lets that answer through.
+      jest.spyOn(cache, 'refresh').mockImplementationOnce(async (_key, factory) => {
+        await factory();
+        throw new Error('cache write failed');
+      });
+      const handledBefore = handled.count;
+      const writeFailed = await asUser('/notes/n3', 'alice').set('Cache-Control', 'no-cache').expect(200);
+      expect(writeFailed.headers['x-cache']).toBe('BYPASS');
+      expect(writeFailed.body).toMatchObject({ id: 'n3', owner: 'alice', version: handledBefore + 1 });
+      expect(handled.count).toBe(handledBefore + 1);
+      expect(interceptorErrors()).toBe(3);
     });
   });
 }
@@ -339,6 +494,47 @@ describe('with a real Redis', () => {
   });
 
   describeHttpCache('redis driver', () => ({ driver: 'redis', redis: { url: server.url }, keyPrefix: `http-${++prefixNumber}:` }));
+
+  it('a no-cache reload publishes on the bus only when the answer changed, and then every instance serves the new one', async () => {
+    const options: ChatCacheOptions = { redis: { url: server.url }, keyPrefix: 'http-reload:' };
+    const a = await startHttpApp(options);
+    const b = await startHttpApp(options);
+    const heardByB: InvalidationEvent[] = [];
+    // What a's messages made b do (b's own bus subscription may report itself as a local flush).
+    const stop = b.get(CacheService).onInvalidate((event) => {
+      if (event.origin === 'remote') heardByB.push(event);
+    });
+    try {
+      const path = '/notes/r1/stable';
+      const stored = await request(a.getHttpServer()).get(path).set('X-User', 'alice').expect(200);
+      expect((await request(b.getHttpServer()).get(path).set('X-User', 'alice').expect(200)).headers['x-cache']).toBe('HIT');
+      const sentBefore = a.get(CacheService).stats().bus!.sent;
+      for (let i = 0; i < 10; i++) {
+        const reload = await request(a.getHttpServer()).get(path).set('X-User', 'alice').set('Cache-Control', 'no-cache').expect(200);
+        expect(reload.headers.etag).toBe(stored.headers.etag);
+      }
+      expect(a.get(CacheService).stats().bus!.sent).toBe(sentBefore);
+      // b still holds its copy, and Redis too: nothing was deleted.
+      const fromB = await request(b.getHttpServer()).get(path).set('X-User', 'alice').expect(200);
+      expect(fromB.headers['x-cache']).toBe('HIT');
+
+      revisions.set('r1', (revisions.get('r1') ?? 0) + 1);
+      const changed = await request(a.getHttpServer()).get(path).set('X-User', 'alice').set('Cache-Control', 'no-cache').expect(200);
+      expect(changed.body.revision).toBe(revisions.get('r1'));
+      expect(a.get(CacheService).stats().bus!.sent).toBe(sentBefore + 1);
+      expect(await eventually(() => heardByB.length === 1, 5_000, 5)).toBe(true);
+      expect(heardByB[0]).toMatchObject({ origin: 'remote', reason: 'set' });
+      const handledBefore = handled.count;
+      const served = await request(b.getHttpServer()).get(path).set('X-User', 'alice').expect(200);
+      expect(served.headers['x-cache']).toBe('HIT');
+      expect(served.text).toBe(changed.text);
+      expect(handled.count).toBe(handledBefore);
+      expect(heardByB).toHaveLength(1);
+    } finally {
+      stop();
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
 
   it('serves a response stored by one instance from another, byte for byte, 304 included', async () => {
     const options: ChatCacheOptions = { redis: { url: server.url }, keyPrefix: 'http-shared:' };

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { ChatRepository } from '../../src/chat/chat.repository';
 import { bearer, ChatApp, startChatApp } from '../support/chat-app';
@@ -255,6 +256,41 @@ describe.each(chatModes())('the HTTP API ($name cache)', (mode) => {
       expect(changed.headers['x-cache']).toBe('MISS');
       expect(changed.headers.etag).not.toBe(first.headers.etag);
       expect(changed.body.items).toHaveLength(1);
+    });
+
+    it("a browser's conditional GET gets its 304 (fetch adds Cache-Control: no-cache), and private caching headers", async () => {
+      const session = await newSession(ada);
+      const path = `/sessions/${session.id}/messages`;
+      await chat.app.listen(0, '127.0.0.1');
+      const url = `http://127.0.0.1:${(chat.app.getHttpServer().address() as AddressInfo).port}${path}`;
+      const first = await fetch(url, { headers: bearer(ada.token) });
+      expect(first.status).toBe(200);
+      expect(first.headers.get('cache-control')).toBe('private, no-cache');
+      expect(first.headers.get('vary')).toMatch(/\bAuthorization\b/);
+      const etag = first.headers.get('etag')!;
+      await first.text();
+
+      const notModified = await fetch(url, { headers: { ...bearer(ada.token), 'If-None-Match': etag } });
+      expect(notModified.status).toBe(304);
+      expect(notModified.headers.get('cache-control')).toBe('private, no-cache');
+
+      await as(ada).post(path, { role: 'user', content: 'changes the page' }).expect(201);
+      const changed = await fetch(url, { headers: { ...bearer(ada.token), 'If-None-Match': etag } });
+      expect(changed.status).toBe(200);
+      expect(((await changed.json()) as { items: unknown[] }).items).toHaveLength(1);
+    });
+
+    it('a query is cached by its validated value: ?limit=020 and no limit at all are ?limit=20', async () => {
+      const user = await chat.signUp();
+      await newSession(user);
+      const first = await as(user).get('/sessions?limit=20').expect(200);
+      expect(first.headers['x-cache']).toBe('MISS');
+      for (const path of ['/sessions?limit=020', '/sessions?limit=0020', '/sessions', '/sessions?limit=%2B20']) {
+        const response = await as(user).get(path).expect(200);
+        expect({ path, cache: response.headers['x-cache'] }).toEqual({ path, cache: 'HIT' });
+        expect(response.text).toBe(first.text);
+      }
+      expect((await as(user).get('/sessions?limit=2').expect(200)).headers['x-cache']).toBe('MISS');
     });
 
     it('every read is served by the service cache too: the database is read once per key', async () => {

@@ -50,7 +50,16 @@ describe.each(chatModes())('bad input ($name cache)', (mode) => {
     ['limit 101 of sessions', 'get', '/sessions?limit=101', undefined, 400, /limit must not be greater than 100/],
     ['limit not a number', 'get', '/sessions?limit=ten', undefined, 400, /limit must be an integer/],
     ['limit 2.5', 'get', '/sessions?limit=2.5', undefined, 400, /limit must be an integer/],
-    ['limit twice', 'get', '/sessions?limit=1&limit=2', undefined, 400, /limit/],
+    ['limit twice', 'get', '/sessions?limit=1&limit=2', undefined, 400, /^query parameter limit is repeated/],
+    ['a search q twice', 'get', '/search?q=a&q=b', undefined, 400, /^query parameter q is repeated/],
+    ['a __proto__ field', 'post', '/sessions', '{"title": "x", "__proto__": {"admin": true}}', 400, /property __proto__ should not exist/],
+    ['a constructor field', 'post', '/sessions', '{"title": "x", "constructor": {"prototype": {}}}', 400, /property constructor should not exist/],
+    ['a prototype field', 'post', '/sessions', '{"title": "x", "prototype": {}}', 400, /property prototype should not exist/],
+    ['a __proto__ query parameter', 'get', '/sessions?__proto__=1', undefined, 400, /property __proto__ should not exist/],
+    ['a constructor query parameter', 'get', '/search?q=x&constructor=1', undefined, 400, /property constructor should not exist/],
+    ['a prototype query parameter', 'get', '/sessions/:session/messages?prototype=1', undefined, 400, /property prototype should not exist/],
+    ['a body nested 20,000 levels deep', 'post', '/sessions', `{"title": "x", "a": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`, 400, /nested deeper than 32 levels/],
+    ['a __proto__ field of a user', 'post', '/users', '{"name": "x", "__proto__": {"isAdmin": true}}', 400, /property __proto__ should not exist/],
     ['limit 201 of messages', 'get', `/sessions/:session/messages?limit=201`, undefined, 400, /limit must not be greater than 200/],
     ['a cursor that is not an id', 'get', `/sessions/:session/messages?before=abc`, undefined, 400, /before must be a UUID/],
     ['an unknown query parameter', 'get', '/sessions?offset=3', undefined, 400, /property offset should not exist/],
@@ -73,6 +82,47 @@ describe.each(chatModes())('bad input ($name cache)', (mode) => {
     expect(response.body).toMatchObject({ statusCode: status, error: expect.any(String) });
     const message = ([] as string[]).concat(response.body.message).join('; ');
     expect(message).toMatch(names);
+  });
+
+  it('a repeated query parameter gets one message, not one per check it fails', async () => {
+    const response = await request(chat.http).get('/sessions?limit=1&limit=2').set(bearer(token)).expect(400);
+    expect(response.body).toEqual({
+      statusCode: 400,
+      message: 'query parameter limit is repeated: give it once',
+      error: 'Bad Request',
+    });
+  });
+
+  type BodyCase = [label: string, contentType: string | undefined, body: string];
+  const bodyCases: BodyCase[] = [
+    ['JSON sent as text/plain', 'text/plain', '{"title": "x"}'],
+    ['a form', 'application/x-www-form-urlencoded', 'title=x'],
+    ['JSON sent as application/xml', 'application/xml; charset=utf-8', '{"title": "x"}'],
+    ['a body without Content-Type', undefined, '{"title": "x"}'],
+  ];
+
+  it.each(bodyCases)('%s is a 415 naming application/json', async (_label, contentType, body) => {
+    const call = request(chat.http).post('/sessions').set(bearer(token));
+    // supertest sets no Content-Type for a Buffer body; the header is set, or left out, here.
+    const response = await (contentType === undefined ? call : call.set('Content-Type', contentType)).send(Buffer.from(body));
+    expect(response.status).toBe(415);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.body).toEqual({
+      statusCode: 415,
+      message: expect.stringContaining('application/json'),
+      error: 'Unsupported Media Type',
+    });
+    expect(response.body.message).toContain(contentType === undefined ? 'no Content-Type' : contentType.split(';')[0]);
+  });
+
+  it('a JSON content type with parameters, or no body at all, is not a 415', async () => {
+    const withCharset = await request(chat.http).post('/sessions').set(bearer(token)).set('Content-Type', 'application/json; charset=utf-8').send('{"title": ""}');
+    expect(withCharset.status).toBe(400);
+    const noBody = await request(chat.http).post('/sessions').set(bearer(token)).set('Content-Type', 'text/plain');
+    expect(noBody.status).toBe(400);
+    expect(noBody.body.message).toMatch(/must be a JSON object/);
+    // DELETE and GET carry no body: nothing to refuse.
+    await request(chat.http).get('/sessions').set(bearer(token)).set('Content-Type', 'text/plain').expect(200);
   });
 
   it('nothing was written by the bad requests', async () => {

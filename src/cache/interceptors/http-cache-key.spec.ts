@@ -82,6 +82,13 @@ describe('HTTP cache key', () => {
     );
   });
 
+  it('keys by the query it is given (the validated one) instead of the raw query', () => {
+    const raw = requestOf({ query: { limit: '020' } });
+    const validated = { limit: 20 };
+    expect(httpCacheKey(raw, 'user:u1', validated)).toBe(httpCacheKey(requestOf({ query: { limit: '20' } }), 'user:u1', { limit: 20 }));
+    expect(httpCacheKey(raw, 'user:u1', validated)).not.toBe(httpCacheKey(raw, 'user:u1'));
+  });
+
   it('escapes the partition, so that no partition reaches into another', () => {
     expect(httpCacheKey(requestOf(), 'a:b')).toMatch(/^http:a%3Ab:/);
   });

@@ -35,11 +35,12 @@ export function httpCachePartition(request: HttpCacheableRequest, options: HttpC
 /**
  * `http:<partition>:<hash>`, the hash covering the method, the route pattern, and the params and
  * query with keys sorted (`?a=1&b=2` and `?b=2&a=1` share an entry). Never the URL alone: the
- * partition keeps users apart.
+ * partition keeps users apart. `query` is the query the handler receives (the interceptor passes
+ * the validated one, see ValidatedQueries), the raw one by default.
  */
-export function httpCacheKey(request: HttpCacheableRequest, partition: string): string {
+export function httpCacheKey(request: HttpCacheableRequest, partition: string, query: unknown = request.query ?? {}): string {
   const route = request.route?.path ?? request.path ?? '';
-  const identity = `${request.method} ${route} ${requestJson(request.params ?? {})} ${requestJson(request.query ?? {})}`;
+  const identity = `${request.method} ${route} ${requestJson(request.params ?? {})} ${requestJson(query)}`;
   // crypto.hash: the same digest as createHash(...).update().digest(), without a Hash object per request.
   return `http:${encodeURIComponent(partition)}:${hash('sha256', identity, 'base64url')}`;
 }

@@ -1,29 +1,36 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, StreamableFile } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ApplicationConfig, Reflector } from '@nestjs/core';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { CacheService } from '../cache.service';
 import { CachedHttpResponse, cachedHttpResponse, isCachedHttpResponse } from './cached-http-response';
 import { HttpCacheErrorLog } from './http-cache-error-log';
 import { HttpCacheableRequest, httpCacheKey, httpCachePartition } from './http-cache-key';
 import { HTTP_CACHE_METADATA, HttpCacheOptions } from './http-cache.options';
+import { ifNoneMatchMatches } from './if-none-match';
 import { requestCacheControl } from './request-cache-control';
+import { HeaderWritableResponse, setSharedCacheHeaders } from './shared-cache-headers';
+import { INVALID_QUERY, RouteHandler, ValidatedQueries } from './validated-query';
 
 export type HttpCacheOutcome = 'HIT' | 'MISS' | 'BYPASS';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** The response methods used (Express; Node's ServerResponse has them too). */
-interface HttpCacheResponse {
-  setHeader(name: string, value: string): unknown;
-}
+type HttpCacheResponse = HeaderWritableResponse;
 
 /**
  * Serves GET and HEAD responses of routes marked `@HttpCache()` from CacheService, per caller
  * (see httpCachePartition), and answers `X-Cache: HIT | MISS | BYPASS` and a strong `ETag`.
  *
- * - HIT and MISS send the stored JSON text with `application/json`; Express's `res.send` answers
- *   304 without a body when `If-None-Match` matches the ETag (it reads `req.fresh`).
- * - `Cache-Control: no-cache` skips the read but stores the fresh answer; `no-store` does neither.
+ * - Requests are keyed by the query the handler will receive (see ValidatedQueries): `?limit=020`
+ *   is `?limit=20`. A query the route's pipes refuse is never cached: the pipes answer the 400.
+ * - HIT and MISS send the stored JSON text with `application/json`; `If-None-Match` matching the
+ *   ETag answers 304 without a body, whatever the request's Cache-Control says.
+ * - `Cache-Control: no-cache` skips the read, answers the handler's answer (BYPASS), and stores it
+ *   only when it differs from the stored one (CacheService.refresh): an unchanged reload costs no
+ *   delete and no bus message. `no-store` neither reads nor writes.
+ * - Every answer says `Cache-Control: private, no-cache` (`no-cache` in the public partition) and
+ *   `Vary: Authorization`, so that no shared cache serves one caller's answer to another.
  * - Only what Nest would send as JSON (an object or array) is cached; other results, and the
  *   answers of handlers that throw, pass through untouched with `X-Cache: BYPASS` or not at all.
  * - A cache failure makes the request a BYPASS (logged, counted in `errors`), never a failure.
@@ -31,11 +38,16 @@ interface HttpCacheResponse {
  */
 @Injectable()
 export class HttpCacheInterceptor implements NestInterceptor {
+  private readonly queries: ValidatedQueries;
+
   constructor(
     private readonly cache: CacheService,
     private readonly reflector: Reflector,
     private readonly failures: HttpCacheErrorLog,
-  ) {}
+    config: ApplicationConfig,
+  ) {
+    this.queries = new ValidatedQueries(config);
+  }
 
   /** Cache failures the HTTP cache absorbed in this application (those requests were answered as BYPASS). */
   get errors(): number {
@@ -53,29 +65,34 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const where = `${request.method} ${request.route?.path ?? request.path}`;
     const directives = requestCacheControl(request.headers);
 
-    let key: string | undefined;
+    let partition: string | undefined;
     try {
-      const partition = directives.noStore ? undefined : httpCachePartition(request, options);
-      key = partition === undefined ? undefined : httpCacheKey(request, partition);
+      partition = httpCachePartition(request, options);
     } catch (error) {
       this.failures.record(where, error);
     }
-    if (key === undefined) return this.bypass(response, next);
+    setSharedCacheHeaders(response, partition);
+    if (partition === undefined || directives.noStore) return this.bypass(response, next);
 
+    let key: string;
     try {
-      // no-cache: the client wants an answer newer than any copy, so drop ours and load afresh.
-      if (directives.noCache) await this.cache.delete(key);
+      const route: RouteHandler = { controller: context.getClass(), handler: context.getHandler() };
+      const query = await this.queries.of(route, request.query ?? {});
+      // The route's pipes refuse this query: let them answer (a 400), and cache nothing.
+      if (query === INVALID_QUERY) return this.bypass(response, next);
+      key = httpCacheKey(request, partition, query);
     } catch (error) {
       this.failures.record(where, error);
       return this.bypass(response, next);
     }
-    return from(this.load(request, response, next, key, options, where, directives.noCache ? 'BYPASS' : 'MISS'));
+    return from(this.load(request, response, next, key, options, where, directives.noCache));
   }
 
   /**
-   * The cached answer, or the handler's, loaded through getOrSet: concurrent misses of one caller
-   * and route share one handler run, and an invalidation of the route's tags during that run keeps
-   * its (possibly stale) answer out of the cache, which a get-then-set would store.
+   * The cached answer, or the handler's, loaded through getOrSet (or, for `reload`, refresh):
+   * concurrent misses of one caller and route share one handler run, and an invalidation of the
+   * route's tags during that run keeps its (possibly stale) answer out of the cache, which a
+   * get-then-set would store.
    */
   private async load(
     request: HttpCacheableRequest,
@@ -84,28 +101,31 @@ export class HttpCacheInterceptor implements NestInterceptor {
     key: string,
     options: HttpCacheOptions,
     where: string,
-    loadedOutcome: HttpCacheOutcome,
+    reload: boolean,
   ): Promise<unknown> {
     let handlerRan = false;
+    /** The handler's answer, once it has one: a cache failure after that still sends it. */
+    let produced: CachedHttpResponse | undefined;
+    const runHandler = async (): Promise<CachedHttpResponse> => {
+      handlerRan = true;
+      let result: unknown;
+      try {
+        result = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      } catch (error) {
+        throw new HandlerFailure(error);
+      }
+      const body = jsonBody(result);
+      if (body === undefined) throw new UncacheableResult(result);
+      produced = cachedHttpResponse(body);
+      return produced;
+    };
     try {
-      const entry = await this.cache.getOrSet<CachedHttpResponse>(
-        key,
-        async () => {
-          handlerRan = true;
-          let result: unknown;
-          try {
-            result = await lastValueFrom(next.handle(), { defaultValue: undefined });
-          } catch (error) {
-            throw new HandlerFailure(error);
-          }
-          const body = jsonBody(result);
-          if (body === undefined) throw new UncacheableResult(result);
-          return cachedHttpResponse(body);
-        },
-        { ttlMs: options.ttlMs, tags: options.tags?.(request) },
-      );
+      const setOptions = { ttlMs: options.ttlMs, tags: options.tags?.(request) };
+      const entry = reload
+        ? await this.cache.refresh<CachedHttpResponse>(key, runHandler, { ...setOptions, isUnchanged: sameResponse })
+        : await this.cache.getOrSet<CachedHttpResponse>(key, runHandler, setOptions);
       if (!isCachedHttpResponse(entry)) throw new TypeError(`the entry of ${where} is not a cached HTTP response`);
-      return this.send(response, entry, handlerRan ? loadedOutcome : 'HIT');
+      return this.send(request, response, entry, reload ? 'BYPASS' : handlerRan ? 'MISS' : 'HIT');
     } catch (error) {
       if (error instanceof HandlerFailure) throw error.error;
       if (error instanceof UncacheableResult) {
@@ -113,17 +133,25 @@ export class HttpCacheInterceptor implements NestInterceptor {
         return error.result;
       }
       this.failures.record(where, error);
-      // The cache failed before the handler ran: answer without it. (After it ran, getOrSet has
-      // nothing left that can fail: the write to Redis happens in the background.)
+      // The cache failed after the handler answered (storing it), or before the handler ran:
+      // answer without the cache either way.
+      if (produced !== undefined) return this.send(request, response, produced, 'BYPASS');
       response.setHeader('X-Cache', 'BYPASS');
       return handlerRan ? Promise.reject(error) : lastValueFrom(next.handle(), { defaultValue: undefined });
     }
   }
 
-  private send(response: HttpCacheResponse, entry: CachedHttpResponse, outcome: HttpCacheOutcome): string {
+  private send(request: HttpCacheableRequest, response: HttpCacheResponse, entry: CachedHttpResponse, outcome: HttpCacheOutcome): string {
     response.setHeader('X-Cache', outcome);
     response.setHeader('ETag', entry.etag);
     response.setHeader('Content-Type', JSON_CONTENT_TYPE);
+    // Express's res.send answers 304 without a body when `req.fresh`, whose own test refuses any
+    // request with Cache-Control: no-cache. That directive asks us not to answer from a stored copy
+    // without checking it; the answer here is checked (or fresh), so its ETag alone decides.
+    Object.defineProperty(request, 'fresh', {
+      value: ifNoneMatchMatches(request.headers['if-none-match'], entry.etag),
+      configurable: true,
+    });
     return entry.body;
   }
 
@@ -142,6 +170,11 @@ function jsonBody(result: unknown): string | undefined {
     // Circular or holding a bigint: Nest fails on it as it would without the cache.
     return undefined;
   }
+}
+
+/** Whether a reload found what the cache holds: then neither a write nor a bus message is needed. */
+function sameResponse(stored: CachedHttpResponse, fresh: CachedHttpResponse): boolean {
+  return isCachedHttpResponse(stored) && stored.etag === fresh.etag && stored.body === fresh.body;
 }
 
 /** A handler's error, carried through getOrSet (to joined callers too) and rethrown unchanged. */
