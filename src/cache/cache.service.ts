@@ -56,6 +56,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
               redis.fullKey(`${INTERNAL_KEY_NAMESPACE}bus`),
               options.instanceId,
               { onMessage: (message) => this.applyRemote(message), onSubscribed: () => this.dropLocalCopies('reconnect') },
+              // Connecting, then one SUBSCRIBE: boot waits no longer than for Redis itself plus one command.
+              { bootWaitMs: options.redis.connectTimeoutMs + options.redis.commandTimeoutMs },
               telemetry,
             );
       this.shared = new SharedTier(redis, bus);

@@ -45,9 +45,9 @@ export class SharedTier {
     });
   }
 
+  /** Connects both connections at once, so that boot waits for Redis once, not once per connection. */
   async start(): Promise<void> {
-    await this.store.connect();
-    await this.bus?.start();
+    await Promise.all([this.store.connect(), this.bus?.start()]);
   }
 
   async stop(): Promise<void> {

@@ -236,9 +236,15 @@ export class RedisStore implements OnApplicationShutdown {
     return this.run('publish', () => this.client.publish(channel, message));
   }
 
-  /** A second connection with the same settings, for pub/sub (a subscribed connection can do nothing else). */
+  /**
+   * A second connection with the same settings, for pub/sub (a subscribed connection can do nothing
+   * else). ioredis's `autoResubscribe` is off: the bus subscribes again itself on every 'ready' and
+   * flushes L1 then, while ioredis's own resubscription would be a second SUBSCRIBE whose failure
+   * nothing catches (an unhandled rejection). A Cluster resubscribes through its own subscriber.
+   */
   createSubscriber(): RedisClient {
-    return this.client.duplicate() as RedisClient;
+    if (this.client instanceof Cluster) return this.client.duplicate();
+    return this.client.duplicate({ autoResubscribe: false });
   }
 
   fullKey(key: string): string {
