@@ -63,6 +63,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
               redis.fullKey(`${INTERNAL_KEY_NAMESPACE}bus`),
               options.instanceId,
               { onMessage: (message) => this.applyRemote(message), onSubscribed: () => this.dropLocalCopies('reconnect') },
+              // Connecting, then one SUBSCRIBE: boot waits no longer than for Redis itself plus one command.
+              { bootWaitMs: options.redis.connectTimeoutMs + options.redis.commandTimeoutMs },
               telemetry,
             );
       this.shared = new SharedTier(redis, bus);
@@ -149,9 +151,10 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     this.markLoadsInvalidated([key]);
-    const stamp = this.l1?.tagStamp();
+    // Both tiers are changed in this tick, L1 first: a delete or clear called before this set
+    // settles then finds the value in L1 and reaches Redis after it (see WriteOrder).
+    this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp: this.l1.tagStamp() } : undefined);
     await this.shared?.write(key, value, ttlMs, tags);
-    this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
   }
 
   /** Deletes keys from every tier on every instance; returns how many existed (in Redis when used). */

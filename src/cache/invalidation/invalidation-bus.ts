@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { closeRedisClient, RedisClient } from '../stores/redis-client.factory';
+import { closeRedisClient, reconnectDelayMs, RedisClient } from '../stores/redis-client.factory';
 import type { RedisStore } from '../stores/redis.store';
 import type { CacheTelemetry } from '../telemetry/cache-telemetry';
 import { InvalidationMessage, parseInvalidationMessage } from './invalidation-message';
@@ -19,16 +19,24 @@ export interface InvalidationBusHandlers {
   /** A message of another instance. */
   onMessage(message: InvalidationMessage): void;
   /**
-   * The subscription (re)started: messages sent while it was down are lost, so whatever
-   * L1 holds may be stale.
+   * The subscription restarted (or started only after boot stopped waiting for it): messages
+   * sent while it was down are lost, so whatever L1 holds may be stale.
    */
   onSubscribed(): void;
 }
 
+export interface InvalidationBusOptions {
+  /** How long `start` waits for the first subscription before boot goes on without it. */
+  bootWaitMs: number;
+}
+
 /**
  * Keeps the L1 tiers of every instance coherent over Redis pub/sub. Publishes through the store's
- * guarded connection (bounded by the command timeout and the circuit breaker) and listens on a
- * connection of its own.
+ * guarded connection (bounded by the command timeout and the circuit breaker: see
+ * `RedisStore.publish` for why they share it) and listens on a connection of its own.
+ *
+ * The bus alone subscribes, on every 'ready' of its connection (ioredis's own resubscription is
+ * off, see `RedisStore.createSubscriber`): one mechanism, whose failures are caught and retried.
  */
 export class InvalidationBus {
   private readonly logger = new Logger('ChatCache');
@@ -36,12 +44,17 @@ export class InvalidationBus {
   private counters = { sent: 0, received: 0, publishErrors: 0, malformed: 0, lastReceivedAt: 0 };
   private subscribed = false;
   private closed = false;
+  /** Set while `start` waits: the subscription that ends the wait is the first, not a resubscription. */
+  private endBootWait: ((subscribed: boolean) => void) | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private failedAttempts = 0;
 
   constructor(
     private readonly store: RedisStore,
     readonly channel: string,
     private readonly instanceId: string,
     private readonly handlers: InvalidationBusHandlers,
+    private readonly options: InvalidationBusOptions,
     private readonly telemetry?: CacheTelemetry,
   ) {
     this.subscriber = store.createSubscriber();
@@ -53,9 +66,25 @@ export class InvalidationBus {
     this.subscriber.on('message', (channel: string, raw: string) => this.receive(channel, raw));
   }
 
-  /** Starts listening; resolves once subscribed or once it is clear Redis is not there yet. */
-  async start(): Promise<void> {
-    if (this.subscriber.status === 'wait') await this.subscriber.connect().catch(() => undefined);
+  /**
+   * Starts listening; resolves true once subscribed, false after `bootWaitMs` without a
+   * subscription (Redis is not there yet: the bus subscribes when it comes, and flushes L1 then).
+   * Boot waits so that the first subscription, which has missed nothing, does not flush what the
+   * first requests cache.
+   */
+  async start(): Promise<boolean> {
+    if (this.subscribed) return true;
+    const subscribed = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => finish(false), this.options.bootWaitMs);
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        this.endBootWait = undefined;
+        resolve(ok);
+      };
+      this.endBootWait = finish;
+    });
+    if (this.subscriber.status === 'wait') this.subscriber.connect().catch(() => undefined);
+    return subscribed;
   }
 
   /** Tells the other instances; never throws (a lost message is covered by the flush on resubscribe). */
@@ -77,18 +106,35 @@ export class InvalidationBus {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.endBootWait?.(false);
     await closeRedisClient(this.subscriber);
   }
 
+  /** Never rejects: a refused or timed-out SUBSCRIBE is retried while the connection stays up. */
   private async subscribe(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.subscribed) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     try {
       await this.subscriber.subscribe(this.channel);
-      this.subscribed = true;
-      this.handlers.onSubscribed();
     } catch (error) {
-      this.logger.warn(`invalidation bus could not subscribe: ${(error as Error).message}`);
+      if (this.closed) return;
+      if (this.failedAttempts++ === 0) this.logger.warn(`invalidation bus could not subscribe, retrying: ${(error as Error).message}`);
+      // A dropped connection subscribes again on its next 'ready'; a live one that refused
+      // (ACL, a timeout under load) is asked again after a back-off.
+      if (this.subscriber.status === 'ready') {
+        this.retryTimer = setTimeout(() => void this.subscribe(), reconnectDelayMs(this.failedAttempts));
+        this.retryTimer.unref();
+      }
+      return;
     }
+    if (this.closed) return;
+    this.subscribed = true;
+    if (this.failedAttempts > 0) this.logger.log('invalidation bus subscribed again');
+    this.failedAttempts = 0;
+    if (this.endBootWait) this.endBootWait(true);
+    else this.handlers.onSubscribed();
   }
 
   private receive(channel: string, raw: string): void {

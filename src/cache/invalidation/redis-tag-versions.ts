@@ -66,6 +66,14 @@ export class RedisTagVersions {
   async invalidate(tags: readonly string[]): Promise<void> {
     await Promise.all(tags.map((tag) => this.scripts.chatCacheTagBump(this.keyOf(tag), newVersion())));
   }
+
+  /**
+   * Invalidates `tags` by deleting their version keys (an entry whose tag has no version is stale):
+   * a removal, which Redis accepts even when it refuses writes (maxmemory reached).
+   */
+  async forget(tags: readonly string[]): Promise<void> {
+    await Promise.all(tags.map((tag) => this.client.unlink(this.keyOf(tag))));
+  }
 }
 
 function newVersion(): string {

@@ -1,12 +1,16 @@
 import { Logger } from '@nestjs/common';
+import { ReplyError } from 'ioredis';
 import { InvalidationBus, InvalidationBusStats } from '../invalidation/invalidation-bus';
 import { InvalidationMessage } from '../invalidation/invalidation-message';
 import { RedisEntry, RedisStore } from '../stores/redis.store';
+import { globToRegExp } from '../util/glob';
 import { L2Repairs, L2RepairJournal } from './l2-repair-journal';
+import { UnsentWrite, WriteOrder } from './write-order';
 
 const REPAIR_INTERVAL_MS = 250;
-/** What `guard` answers when Redis failed (a successful change may well answer undefined). */
-const FAILED = Symbol('failed');
+
+/** How a Redis call went: done, refused (Redis answered with an error: OOM, READONLY, NOPERM), or unanswered. */
+type Attempt<T> = { done: true; value: T } | { done: false; refused: boolean };
 
 export interface SharedTierStats {
   /** Redis calls that failed and were turned into misses or repairs instead of errors. */
@@ -24,13 +28,17 @@ export type Announcement = Omit<InvalidationMessage, 'instance' | 'sentAt'>;
  * never reaches the caller. Reads that fail are misses; writes, deletes, invalidations and
  * announcements that fail are recorded in a repair journal, L2 is not read until they are replayed
  * (it may hold what they should have removed), and they are replayed as soon as Redis answers.
- * A call never waits on a sick Redis twice: when the Redis step fails, its announcement is left to
- * the repair (the other instances lost their bus too, and flush their L1 when it comes back).
+ * A call never waits on a sick Redis twice: when Redis does not answer, the announcement is left
+ * to the repair (the other instances lost their bus too, and flush their L1 when it comes back).
+ * A Redis that answers but refuses the change (maxmemory reached, a read-only replica, an ACL) is
+ * another matter: PUBLISH and DEL still work there, so the change is announced at once and the L2
+ * value it would have replaced is deleted; only what Redis refuses even then is journaled.
  */
 export class SharedTier {
   private readonly logger = new Logger('ChatCache');
   private readonly journal = new L2RepairJournal();
   private readonly backgroundWrites = new Set<Promise<unknown>>();
+  private readonly order = new WriteOrder();
   private repairTimer: NodeJS.Timeout | undefined;
   private repairing = false;
   private failures = 0;
@@ -45,9 +53,9 @@ export class SharedTier {
     });
   }
 
+  /** Connects both connections at once, so that boot waits for Redis once, not once per connection. */
   async start(): Promise<void> {
-    await this.store.connect();
-    await this.bus?.start();
+    await Promise.all([this.store.connect(), this.bus?.start()]);
   }
 
   async stop(): Promise<void> {
@@ -88,24 +96,33 @@ export class SharedTier {
     }
   }
 
-  /** Stores a value in Redis, then tells the other instances to drop their copies of the key. */
+  /**
+   * Stores a value in Redis, then tells the other instances to drop their copies of the key.
+   * Call it in the same tick as the L1 write, so that Redis sees the calls in the order L1 did.
+   */
   async write(key: string, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): Promise<void> {
-    await this.mutate({ keys: [key], reason: 'set' }, () => this.store.set(key, value, ttlMs, tags, tagVersions));
+    const unsent = this.order.begin(key);
+    await this.mutate({ keys: [key], reason: 'set' }, () => this.storeValue(unsent, value, ttlMs, tags, tagVersions));
   }
 
   /**
    * Stores a freshly loaded value without making the caller wait: the caller has its value, and no
-   * other instance needs to hear of a cache fill. Failures are journaled as with `write`.
+   * other instance needs to hear of a cache fill. A fill that does not land is journaled as with
+   * `write`; one Redis refuses is not (it replaced nothing, so nothing is stale).
    */
   writeInBackground(key: string, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): void {
-    const pending: Promise<unknown> = this.guard({ keys: [key] }, () => this.store.set(key, value, ttlMs, tags, tagVersions)).finally(
-      () => this.backgroundWrites.delete(pending),
-    );
+    const unsent = this.order.begin(key);
+    const pending: Promise<unknown> = this.attempt(() => this.storeValue(unsent, value, ttlMs, tags, tagVersions))
+      .then((attempt) => {
+        if (!attempt.done && !attempt.refused) this.remember({ keys: [key] });
+      })
+      .finally(() => this.backgroundWrites.delete(pending));
     this.backgroundWrites.add(pending);
   }
 
   /** Deletes keys in Redis and announces it; the count is undefined when Redis could not say. */
   delete(keys: readonly string[]): Promise<number | undefined> {
+    this.order.supersede(keys);
     return this.mutate({ keys: [...keys], reason: 'delete' }, () => this.store.delete(keys));
   }
 
@@ -114,11 +131,16 @@ export class SharedTier {
   }
 
   deletePattern(pattern: string): Promise<number | undefined> {
-    return this.mutate({ patterns: [pattern], reason: 'pattern' }, () => this.store.deletePattern(pattern));
+    const matcher = globToRegExp(pattern);
+    const matches = (key: string) => matcher.test(key);
+    this.order.supersedeMatching(matches);
+    return this.mutate({ patterns: [pattern], reason: 'pattern' }, () => this.order.removing(matches, this.store.deletePattern(pattern)));
   }
 
   clear(): Promise<number | undefined> {
-    return this.mutate({ clear: true, reason: 'clear' }, () => this.store.clear());
+    const all = () => true;
+    this.order.supersedeMatching(all);
+    return this.mutate({ clear: true, reason: 'clear' }, () => this.order.removing(all, this.store.clear()));
   }
 
   stats(): SharedTierStats {
@@ -155,35 +177,65 @@ export class SharedTier {
     }
   }
 
+  /**
+   * Removes from Redis whatever `repairs` says may be stale, with removals only (UNLINK, SCAN):
+   * Redis accepts them even when it refuses writes (maxmemory reached). Forgetting a tag's version
+   * makes every entry carrying it stale, as a new version would.
+   */
   private async apply(repairs: L2Repairs): Promise<void> {
     if (repairs.clearAll) {
       await this.store.clear();
       return;
     }
     if (repairs.keys.length > 0) await this.store.delete(repairs.keys);
-    if (repairs.tags.length > 0) await this.store.invalidateTags(repairs.tags);
+    if (repairs.tags.length > 0) await this.store.forgetTagVersions(repairs.tags);
     for (const pattern of repairs.patterns) await this.store.deletePattern(pattern);
   }
 
-  /** Applies a change to Redis, then announces it; on failure both are left to the repair. */
-  private async mutate<T>(announcement: Announcement, operation: () => Promise<T>): Promise<T | undefined> {
-    const result = await this.guard(repairsOf(announcement), operation);
-    if (result === FAILED) return undefined;
-    if (this.bus && !(await this.bus.publish(announcement))) {
-      this.failures++;
-      this.remember(repairsOf(announcement));
+  /** The SET of a write, unless a later call of its key came first (see WriteOrder). */
+  private async storeValue(unsent: UnsentWrite, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): Promise<void> {
+    let sent: Promise<void> | undefined;
+    try {
+      const removal = this.order.removalsOf(unsent.key);
+      if (removal) await removal;
+      const versions = tags.length > 0 && tagVersions === undefined ? await this.store.snapshotTags(tags, ttlMs) : tagVersions;
+      if (!unsent.superseded) sent = this.store.set(unsent.key, value, ttlMs, tags, versions);
+    } finally {
+      this.order.end(unsent);
     }
-    return result;
+    await sent;
   }
 
-  /** Runs a Redis change; on failure journals `repairs` and answers FAILED instead of throwing. */
-  private async guard<T>(repairs: Partial<L2Repairs>, operation: () => Promise<T>): Promise<T | typeof FAILED> {
-    try {
-      return await operation();
-    } catch {
+  /**
+   * Applies a change to Redis, then announces it. Unanswered, both are left to the repair. Refused,
+   * what the change would have made stale is removed (journaled if Redis refuses that too) and
+   * the change is announced all the same: the other instances must drop their copies.
+   */
+  private async mutate<T>(announcement: Announcement, operation: () => Promise<T>): Promise<T | undefined> {
+    const repairs = repairsOf(announcement);
+    const attempt = await this.attempt(operation);
+    if (!attempt.done && !attempt.refused) {
+      this.remember(repairs);
+      return undefined;
+    }
+    if (!attempt.done) {
+      const removal = await this.attempt(() => this.apply(completeRepairs(repairs)));
+      if (!removal.done) this.remember(repairs);
+    }
+    if (this.bus && !(await this.bus.publish(announcement))) {
       this.failures++;
       this.remember(repairs);
-      return FAILED;
+    }
+    return attempt.done ? attempt.value : undefined;
+  }
+
+  /** Runs a Redis call and says how it went, instead of throwing. */
+  private async attempt<T>(operation: () => Promise<T>): Promise<Attempt<T>> {
+    try {
+      return { done: true, value: await operation() };
+    } catch (error) {
+      this.failures++;
+      return { done: false, refused: error instanceof ReplyError };
     }
   }
 
@@ -198,6 +250,10 @@ export class SharedTier {
 
 function repairsOf(announcement: Announcement): Partial<L2Repairs> {
   return { keys: announcement.keys, tags: announcement.tags, patterns: announcement.patterns, clearAll: announcement.clear };
+}
+
+function completeRepairs(repairs: Partial<L2Repairs>): L2Repairs {
+  return { keys: repairs.keys ?? [], tags: repairs.tags ?? [], patterns: repairs.patterns ?? [], clearAll: repairs.clearAll ?? false };
 }
 
 function announcementOf(repairs: L2Repairs): Announcement {

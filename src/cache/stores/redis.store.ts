@@ -1,6 +1,6 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { Cluster } from 'ioredis';
+import { Cluster, ReplyError } from 'ioredis';
 import { INTERNAL_KEY_NAMESPACE } from '../chat-cache.constants';
 import { RedisTagVersions } from '../invalidation/redis-tag-versions';
 import { CircuitBreaker, CircuitState } from '../resilience/circuit-breaker';
@@ -218,6 +218,13 @@ export class RedisStore implements OnApplicationShutdown {
     return this.run('invalidate-tags', () => this.tagVersions.invalidate(tags));
   }
 
+  /** Makes every entry tagged with one of `tags` stale with removals only (allowed when Redis refuses writes). */
+  async forgetTagVersions(tags: readonly string[]): Promise<void> {
+    assertTags(tags);
+    if (tags.length === 0) return;
+    return this.run('invalidate-tags', () => this.tagVersions.forget(tags));
+  }
+
   /**
    * Deletes the keys matching a glob inside our prefix (the prefix is escaped, so `*` cannot reach
    * another application's keys), by SCAN + UNLINK in batches on every master; returns how many.
@@ -232,13 +239,26 @@ export class RedisStore implements OnApplicationShutdown {
     return this.deletePattern('*');
   }
 
+  /**
+   * The bus publishes through the breaker like every other call, on purpose: the breaker opens only
+   * when Redis does not answer (timeouts, a lost connection; a refusal such as OOM does not count,
+   * see `run`), and then the other instances' subscriptions are most likely down as well and flush
+   * their L1 when they come back; what could not be announced meanwhile waits in the repair journal,
+   * which is announced once Redis answers.
+   */
   publish(channel: string, message: string): Promise<number> {
     return this.run('publish', () => this.client.publish(channel, message));
   }
 
-  /** A second connection with the same settings, for pub/sub (a subscribed connection can do nothing else). */
+  /**
+   * A second connection with the same settings, for pub/sub (a subscribed connection can do nothing
+   * else). ioredis's `autoResubscribe` is off: the bus subscribes again itself on every 'ready' and
+   * flushes L1 then, while ioredis's own resubscription would be a second SUBSCRIBE whose failure
+   * nothing catches (an unhandled rejection). A Cluster resubscribes through its own subscriber.
+   */
   createSubscriber(): RedisClient {
-    return this.client.duplicate() as RedisClient;
+    if (this.client instanceof Cluster) return this.client.duplicate();
+    return this.client.duplicate({ autoResubscribe: false });
   }
 
   fullKey(key: string): string {
@@ -271,7 +291,11 @@ export class RedisStore implements OnApplicationShutdown {
       this.report(operation, 'ok', startedAt);
       return result;
     } catch (error) {
-      this.breaker.recordFailure();
+      // A reply error (OOM, READONLY, NOPERM) came back at once from a Redis that is there: the
+      // breaker is for a Redis that does not answer, and refused writes must not take reads and
+      // the bus away with it.
+      if (error instanceof ReplyError) this.breaker.recordSuccess();
+      else this.breaker.recordFailure();
       const timedOut = error instanceof Error && /timed out/i.test(error.message);
       if (timedOut) this.counters.timeouts++;
       else this.counters.errors++;
