@@ -234,10 +234,10 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       // Loads of the key running meanwhile started before this value: they must not overwrite it.
       this.loads.invalidate([key]);
       this.reads.invalidate([key]);
-      await this.shared?.write(key, value, ttlMs, tags, tagVersions);
-      // A delete, clear or set of the key during the write wins over this value in L1.
-      if (flight.invalidated) return value;
+      // As in `set`: L1 in this tick, then Redis, so that a delete or clear called during the write
+      // reaches both tiers after this value (see WriteOrder).
       this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
+      await this.shared?.write(key, value, ttlMs, tags, tagVersions);
       return value;
     });
   }
