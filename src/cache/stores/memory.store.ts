@@ -41,6 +41,12 @@ export interface MemoryStoreStats {
   maxBytes: number;
 }
 
+export interface MemoryEntry<T> {
+  value: T;
+  /** Epoch ms, 0 for never. */
+  expiresAt: number;
+}
+
 /** Tags of an entry, and the stamp taken when its load began (see `LocalTagVersions`). */
 export interface MemoryTagging {
   tags: readonly string[];
@@ -123,6 +129,16 @@ export class MemoryStore implements OnApplicationShutdown {
     this.order.touch(slot);
     this.hitCount++;
     return this.slotValues[slot] as T;
+  }
+
+  /**
+   * `get` with the entry's expiry (epoch ms, 0 for never), for callers that must answer when a
+   * value expires (cache-manager's `ttl()` and `refreshThreshold`). Allocates; `get` does not.
+   */
+  getEntry<T = unknown>(key: string): MemoryEntry<T> | undefined {
+    const value = this.get<T>(key);
+    if (value === undefined) return undefined;
+    return { value, expiresAt: this.expiresAt[slotIn(this.slotOf.get(key)!)] };
   }
 
   /** True when `key` holds a live value; neither promotes it nor counts a hit or miss. */
