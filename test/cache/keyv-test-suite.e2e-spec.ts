@@ -24,12 +24,25 @@ const JEST_AS_VITEST = {
   afterAll,
 } as unknown as TestApi;
 
+/** A Keyv whose values reach the store as they are, as `CACHE_MANAGER`'s Keyv is built (a test may still pass a serializer). */
+class KeyvWithoutSerializer extends Keyv {
+  constructor(options: ConstructorParameters<typeof Keyv>[0] = {}) {
+    super({ serialize: undefined, deserialize: undefined, ...(options as object) });
+  }
+}
+
 function runKeyvCompliance(context: () => CacheContext): void {
   const store = () => new ChatCacheKeyvStore(context().cache);
-  const KeyvForSuite = Keyv as unknown as KeyvClass;
-  describe('api', () => keyvApiTests(JEST_AS_VITEST, KeyvForSuite, store));
-  describe('values', () => keyvValueTests(JEST_AS_VITEST, KeyvForSuite, store));
-  describe('namespace', () => keyvNamespaceTest(JEST_AS_VITEST, KeyvForSuite, store));
+  const flavours: [string, unknown][] = [
+    ["with Keyv's default serializer", Keyv],
+    ['without a serializer, as CACHE_MANAGER builds its Keyv', KeyvWithoutSerializer],
+  ];
+  describe.each(flavours)('%s', (_name, keyvClass) => {
+    const KeyvForSuite = keyvClass as KeyvClass;
+    describe('api', () => keyvApiTests(JEST_AS_VITEST, KeyvForSuite, store));
+    describe('values', () => keyvValueTests(JEST_AS_VITEST, KeyvForSuite, store));
+    describe('namespace', () => keyvNamespaceTest(JEST_AS_VITEST, KeyvForSuite, store));
+  });
 }
 
 describe('@keyv/test-suite against ChatCacheKeyvStore', () => {
