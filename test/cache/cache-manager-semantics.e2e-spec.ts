@@ -182,6 +182,14 @@ describe.each(MODES)('CACHE_MANAGER honours cache-manager 7 semantics, $name', (
     });
   });
 
+  describe('errors', () => {
+    it('a set CacheService refuses rejects with its error instead of resolving as if stored (set.test "error")', async () => {
+      await expect(cache.set('', 'v')).rejects.toThrow(/a cache key must be a non-empty string/);
+      await expect(cache.set('err:ttl', 'v', Number.NaN)).rejects.toThrow(/ttlMs must be a finite number/);
+      expect(await cache.get('err:ttl')).toBeUndefined();
+    });
+  });
+
   describe('del and clear', () => {
     it('del removes the key from every tier and answers true (del.test "basic")', async () => {
       await cache.set('del:a', 'v', TTL_MS);

@@ -18,6 +18,9 @@ export function createCompatCacheManager(cache: CacheService, options: ResolvedC
     serialize: undefined,
     deserialize: undefined,
     useKeyPrefix: false,
+    // What CacheService refuses (a bad key or ttl) is a programming error: reject, as cache-manager's
+    // own store errors do, instead of Keyv's default of answering false, which cache-manager ignores.
+    throwOnErrors: true,
   });
   return createCache({ stores: [keyv], ttl: options.defaultTtlMs || undefined });
 }

@@ -86,11 +86,12 @@ export class ChatCacheKeyvStore extends EventEmitter implements KeyvStoreAdapter
 
 /**
  * Keyv passes no `ttl` for "never expires" (it has turned 0 into none); 0 is CacheService's "never".
- * A negative `ttl` is already over: the shortest entry CacheService keeps.
+ * A negative `ttl` is already over: the shortest entry CacheService keeps. NaN and Infinity go on
+ * to CacheService, which refuses them with a RangeError.
  */
 function ttlFromKeyv(ttl: number | undefined): number {
-  if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl === 0) return 0;
-  return Math.max(1, ttl);
+  if (ttl === undefined || ttl === 0) return 0;
+  return Number.isFinite(ttl) ? Math.max(1, ttl) : ttl;
 }
 
 function isSerializedEntry(value: unknown): value is SerializedEntry {
