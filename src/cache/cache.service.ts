@@ -93,8 +93,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * `get` with the entry's expiry (`expiresAt`, epoch ms, 0 for never), from the tier that answered.
-   * For adapters that must say when a value expires (ChatCacheKeyvStore: cache-manager's `ttl()`,
-   * `wrap(..., { raw: true })` and `refreshThreshold`).
+   * Internal: for ChatCacheKeyvStore, which must say when a value expires (cache-manager's `ttl()`,
+   * `wrap(..., { raw: true })` and `refreshThreshold` read it).
    */
   async getEntry<T = unknown>(key: string): Promise<CacheEntry<T> | undefined> {
     assertKey(key);

@@ -3,13 +3,13 @@ export { CHAT_CACHE_OPTIONS, MEMORY_STORE, REDIS_STORE } from './chat-cache.cons
 export type { CacheDriver, ChatCacheOptions, MemoryTierOptions, RedisTierOptions, ResolvedChatCacheOptions } from './chat-cache.options';
 export { resolveChatCacheOptions } from './chat-cache.defaults';
 export { CacheService } from './cache.service';
-export type { CacheEntry, CacheSetOptions, InvalidationListener } from './cache.service';
+export type { CacheSetOptions, InvalidationListener } from './cache.service';
 export type { CacheStats } from './cache-stats';
 export { CacheTelemetry } from './telemetry/cache-telemetry';
 export type { BusDeliveryEvent, CacheTelemetryListener, L2CallEvent, L2Operation, L2Outcome } from './telemetry/cache-telemetry';
 export type { InvalidationEvent, InvalidationReason } from './invalidation/invalidation-message';
 export { MemoryStore } from './stores/memory.store';
-export type { MemoryEntry, MemoryStoreOptions, MemoryStoreStats } from './stores/memory.store';
+export type { MemoryStoreOptions, MemoryStoreStats } from './stores/memory.store';
 export { RedisStore, RedisUnavailableError } from './stores/redis.store';
 export type { RedisEntry, RedisStoreStats } from './stores/redis.store';
 export { encodeValue, decodeValue } from './stores/value-codec';

@@ -43,7 +43,8 @@ export class ChatCacheKeyvStore extends EventEmitter implements KeyvStoreAdapter
   async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
     const entry = await this.cache.getEntry<Value | SerializedEntry>(key);
     if (entry === undefined) return undefined;
-    // L1's clock reads at most once a millisecond: an entry it still holds may be a few ms past its expiry.
+    // L1 checks expiry on a coarse clock, which can lag: what it still holds may be just past its
+    // expiry, and Keyv, seeing that, would delete the key on every instance.
     if (entry.expiresAt !== 0 && entry.expiresAt <= Date.now()) return undefined;
     if (isSerializedEntry(entry.value)) return entry.value[SERIALIZED] as StoredData<Value>;
     return { value: entry.value as Value, expires: entry.expiresAt === 0 ? undefined : entry.expiresAt };
