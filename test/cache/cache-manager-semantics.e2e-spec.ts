@@ -238,3 +238,23 @@ describe('CACHE_MANAGER with the module default defaultTtlMs 0 (CACHE_TTL_MS=0: 
     expect(ctx.memory.getEntry('default-zero')?.expiresAt).toBe(0);
   });
 });
+
+describe('CACHE_MANAGER in memory mode, where no Redis round trip delays a write', () => {
+  let ctx: CacheContext;
+
+  beforeAll(async () => {
+    ctx = await startCacheContext({});
+  });
+
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  it('a background refresh is seen by the very next call (wrap.test "dynamic refreshThreshold")', async () => {
+    const cache = ctx.cacheManager;
+    const refreshThreshold = TTL_MS + 1;
+    expect(await cache.wrap('refresh:next', async () => 0, TTL_MS, refreshThreshold)).toBe(0);
+    expect(await cache.wrap('refresh:next', async () => 1, TTL_MS, refreshThreshold)).toBe(0);
+    expect(await cache.wrap('refresh:next', async () => 2, TTL_MS, refreshThreshold)).toBe(1);
+  });
+});
