@@ -138,6 +138,19 @@ describe('CacheService (memory driver)', () => {
       expect(await cache.get('loaded-default-ttl')).toBeUndefined();
       expect(await cache.get('no-expiry')).toBe(2);
     });
+
+    it('getEntry answers the value with its expiry instant, 0 for ttlMs 0, undefined for no value', async () => {
+      const before = Date.now();
+      await cache.set('default-ttl', 1);
+      await cache.set('no-expiry', 2, { ttlMs: 0 });
+      const entry = await cache.getEntry('default-ttl');
+      expect(entry?.value).toBe(1);
+      expect(entry?.expiresAt).toBeGreaterThanOrEqual(before + 40);
+      expect(entry?.expiresAt).toBeLessThanOrEqual(Date.now() + 40);
+      expect(await cache.getEntry('no-expiry')).toEqual({ value: 2, expiresAt: 0 });
+      expect(await cache.getEntry('absent')).toBeUndefined();
+      expect(cache.stats()).toMatchObject({ gets: 3, hits: 2, misses: 1 });
+    });
   });
 
   describe('getOrSet', () => {

@@ -25,6 +25,13 @@ export interface CacheRefreshOptions<T> extends CacheSetOptions {
   isUnchanged?: (stored: T, fresh: T) => boolean;
 }
 
+/** A cached value and when it expires. */
+export interface CacheEntry<T> {
+  value: T;
+  /** Epoch ms, 0 for never. */
+  expiresAt: number;
+}
+
 export type InvalidationListener = (event: InvalidationEvent) => void;
 
 const NO_TAGS: readonly string[] = [];
@@ -90,14 +97,21 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     this.counters.gets++;
     const local = this.l1?.get<T>(key);
     if (local !== undefined) return this.hit(local);
-    if (this.shared === undefined || !this.shared.readable) return this.miss(undefined);
-    return this.reads.run<T | undefined>(key, async (flight) => {
-      const stamp = this.l1?.tagStamp();
-      const entry = await this.shared!.read<T>(key);
-      if (entry === undefined) return this.miss(undefined);
-      this.keepUnlessInvalidated(flight, () => this.fillL1(key, entry, stamp));
-      return this.hit(entry.value);
-    });
+    return (await this.readShared<T>(key))?.value;
+  }
+
+  /**
+   * `get` with the entry's expiry (`expiresAt`, epoch ms, 0 for never), from the tier that answered.
+   * Internal: for ChatCacheKeyvStore, which must say when a value expires (cache-manager's `ttl()`,
+   * `wrap(..., { raw: true })` and `refreshThreshold` read it).
+   */
+  async getEntry<T = unknown>(key: string): Promise<CacheEntry<T> | undefined> {
+    assertKey(key);
+    this.counters.gets++;
+    const local = this.l1?.getEntry<T>(key);
+    if (local !== undefined) return this.hit(local);
+    const entry = await this.readShared<T>(key);
+    return entry && { value: entry.value, expiresAt: entry.expiresAt };
   }
 
   /**
@@ -287,6 +301,18 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   private miss<T>(value: T): T {
     this.counters.misses++;
     return value;
+  }
+
+  /** An L2 read after an L1 miss, coalesced per key; counts the hit or miss and fills L1. */
+  private readShared<T>(key: string): Promise<RedisEntry<T> | undefined> {
+    if (this.shared === undefined || !this.shared.readable) return Promise.resolve(this.miss(undefined));
+    return this.reads.run<RedisEntry<T> | undefined>(key, async (flight) => {
+      const stamp = this.l1?.tagStamp();
+      const entry = await this.shared!.read<T>(key);
+      if (entry === undefined) return this.miss(undefined);
+      this.keepUnlessInvalidated(flight, () => this.fillL1(key, entry, stamp));
+      return this.hit(entry);
+    });
   }
 
   /** An invalidation of the key during a load means its value may predate it: serve it, but do not keep it. */

@@ -14,6 +14,7 @@ export { RedisStore, RedisUnavailableError } from './stores/redis.store';
 export type { RedisEntry, RedisStoreStats } from './stores/redis.store';
 export { encodeValue, decodeValue } from './stores/value-codec';
 export { CACHE_MANAGER } from '@nestjs/cache-manager';
+export { ChatCacheKeyvStore } from './compat/chat-cache-keyv-store';
 export { Cacheable, CachePut, CacheEvict, CacheableMethodsExplorer } from './decorators';
 export type { CacheableOptions, CachePutOptions, CacheEvictOptions, KeySource, TagsSource } from './decorators';
 export { HttpCache, HttpCacheInterceptor } from './interceptors';

@@ -1,7 +1,7 @@
 import { createCache } from 'cache-manager';
 import Redis from 'ioredis';
 import { Keyv } from 'keyv';
-import { CacheServiceKeyvAdapter } from '../../src/cache/compat/cache-manager.compat';
+import { ChatCacheKeyvStore } from '../../src/cache/compat/chat-cache-keyv-store';
 import { CacheContext, startCacheContext } from '../support/cache-context';
 import { eventually, RedisServer } from '../support/redis-server';
 
@@ -76,7 +76,7 @@ describe('a set racing a delete or a clear of the same key (hybrid)', () => {
   });
 
   it('cache-manager\'s own "del should be non-blocking" (two Keyv stores, nonBlocking): get finds nothing', async () => {
-    const ours = new Keyv({ store: new CacheServiceKeyvAdapter(ctx.cache), serialize: undefined, deserialize: undefined, useKeyPrefix: false });
+    const ours = new Keyv({ store: new ChatCacheKeyvStore(ctx.cache), serialize: undefined, deserialize: undefined, useKeyPrefix: false });
     const cache = createCache({ stores: [ours, new Keyv()], nonBlocking: true });
     const outcomes: { l1: boolean; l2: boolean; get: unknown }[] = [];
     for (let i = 0; i < 10; i++) {

@@ -1,3 +1,4 @@
+import { coarseNowMs } from '../util/coarse-clock';
 import { MemoryStore, MemoryStoreOptions } from './memory.store';
 
 describe('MemoryStore', () => {
@@ -178,6 +179,28 @@ describe('MemoryStore', () => {
       store.set('a', 2, 100);
       t += 80;
       expect(store.get('a')).toBe(2);
+    });
+
+    it('getEntry answers the expiry instant, 0 for an entry that never expires', () => {
+      const store = makeStore();
+      store.set('a', 'v', 100);
+      store.set('forever', 'w', 0);
+      expect(store.getEntry('a')).toEqual({ value: 'v', expiresAt: 1_100 });
+      expect(store.getEntry('forever')).toEqual({ value: 'w', expiresAt: 0 });
+      t += 100;
+      expect(store.getEntry('a')).toBeUndefined();
+      expect(store.getEntry('missing')).toBeUndefined();
+    });
+
+    it('on the real clock, an expiry counts from the set even when the event loop has not reached its timers for a while', () => {
+      const store = new MemoryStore({ maxEntries: 10, maxBytes: 100_000, maxEntryBytes: 10_000, sweepIntervalMs: 0 });
+      stores.push(store);
+      coarseNowMs(); // the coarse clock now holds this reading until a timer runs
+      const busyUntil = Date.now() + 60;
+      while (Date.now() < busyUntil); // no timer runs meanwhile: the coarse clock still reads 60 ms ago
+      const setAt = Date.now();
+      store.set('a', 'v', 50);
+      expect(store.getEntry('a')?.expiresAt).toBeGreaterThanOrEqual(setAt + 50);
     });
 
     it.each([-1, NaN, Infinity, -Infinity])('rejects ttl %p with a RangeError and leaves the key alone', (ttl) => {

@@ -41,6 +41,12 @@ export interface MemoryStoreStats {
   maxBytes: number;
 }
 
+export interface MemoryEntry<T> {
+  value: T;
+  /** Epoch ms, 0 for never. */
+  expiresAt: number;
+}
+
 /** Tags of an entry, and the stamp taken when its load began (see `LocalTagVersions`). */
 export interface MemoryTagging {
   tags: readonly string[];
@@ -74,6 +80,13 @@ export class MemoryStore implements OnApplicationShutdown {
   private readonly slotStamps: number[] = [0];
   private readonly tagVersions = new LocalTagVersions();
   private readonly now: () => number;
+  /**
+   * The clock an expiry is computed from: precise, since the coarse one lags by as long as the
+   * event loop runs without reaching its timers (over 50 ms was seen in a test run), and an entry
+   * set for 50 ms then expired at once, which cache-manager's `ttl()` reported. Reads keep the
+   * coarse clock.
+   */
+  private readonly writeNow: () => number;
   private readonly defaultTtlMs: number;
   private readonly sweepBatchSize: number;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -92,6 +105,7 @@ export class MemoryStore implements OnApplicationShutdown {
     // One slot more than maxEntries: with maxEntries 0, a set links its entry before evictOverflow drops it.
     this.order = new LruOrder(options.maxEntries + 1);
     this.now = options.now ?? coarseNowMs;
+    this.writeNow = options.now ?? Date.now;
     this.defaultTtlMs = options.defaultTtlMs ?? 0;
     this.sweepBatchSize = options.sweepBatchSize ?? DEFAULT_SWEEP_BATCH;
     const sweepIntervalMs = options.sweepIntervalMs ?? 1_000;
@@ -123,6 +137,16 @@ export class MemoryStore implements OnApplicationShutdown {
     this.order.touch(slot);
     this.hitCount++;
     return this.slotValues[slot] as T;
+  }
+
+  /**
+   * `get` with the entry's expiry (epoch ms, 0 for never), for callers that must answer when a
+   * value expires (cache-manager's `ttl()` and `refreshThreshold`). Allocates; `get` does not.
+   */
+  getEntry<T = unknown>(key: string): MemoryEntry<T> | undefined {
+    const value = this.get<T>(key);
+    if (value === undefined) return undefined;
+    return { value, expiresAt: this.expiresAt[slotIn(this.slotOf.get(key)!)] };
   }
 
   /** True when `key` holds a live value; neither promotes it nor counts a hit or miss. */
@@ -165,7 +189,7 @@ export class MemoryStore implements OnApplicationShutdown {
       this.slotKeys[slot] = key;
     }
     this.slotValues[slot] = value;
-    this.expiresAt[slot] = ttl === 0 ? 0 : this.now() + ttl;
+    this.expiresAt[slot] = ttl === 0 ? 0 : this.writeNow() + ttl;
     this.slotBytes[slot] = bytes;
     this.slotTags[slot] = tags;
     this.slotStamps[slot] = tags === undefined ? 0 : (tagging!.stamp ?? this.tagVersions.stamp());
