@@ -137,6 +137,20 @@ describe.each(chatModes())('a user whose row is gone ($name cache)', (mode) => {
     await mode.stop();
   });
 
+  it('DELETE /users/me answers 204, then the token answers 401 on every route', async () => {
+    const grace = await chat.signUp('grace');
+    const session = (await request(chat.http).post('/sessions').set(bearer(grace.token)).send({ title: 't' }).expect(201)).body;
+    const message = { role: 'user', content: 'zebra' };
+    await request(chat.http).post(`/sessions/${session.id}/messages`).set(bearer(grace.token)).send(message).expect(201);
+    await request(chat.http).get('/search?q=zebra').set(bearer(grace.token)).expect(200);
+
+    await request(chat.http).delete('/users/me').set(bearer(grace.token)).expect(204);
+
+    expect(await statusesOf(chat.http, grace.token, session.id)).toEqual(all401(session.id));
+    const db = chat.app.get<Database.Database>(CHAT_DATABASE);
+    expect(db.prepare("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'zebra'").get()).toEqual({ n: 0 });
+  });
+
   it('gets a 401 for every route, writes included, though its profile is cached', async () => {
     const carol = await chat.signUp('carol');
     const session = (await request(chat.http).post('/sessions').set(bearer(carol.token)).send({ title: 't' }).expect(201)).body;
