@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from
 import { AuthenticatedUser } from './authenticated-user';
 import { bearerToken } from './bearer-token';
 import { TokenService } from './token.service';
+import { unknownUser } from './unknown-user';
 import { UserRegistry } from './user-registry';
 
 /** Lets a request through when it carries a valid token of an existing user; sets `request.user`. */
@@ -17,10 +18,9 @@ export class BearerAuthGuard implements CanActivate {
     const token = bearerToken(request);
     if (token === undefined) throw new UnauthorizedException('an Authorization: Bearer <token> header is required');
     const userId = await this.tokens.verify(token);
-    // A token of a user that no longer exists (a reset database) must not reach the chat's writes.
-    if (userId === null || !(await this.users.isKnownUser(userId))) {
-      throw new UnauthorizedException('the bearer token is invalid');
-    }
+    if (userId === null) throw new UnauthorizedException('the bearer token is invalid');
+    // A token of a user that no longer exists (deleted, or a reset database) opens nothing.
+    if (!(await this.users.isKnownUser(userId))) throw unknownUser();
     request.user = { id: userId } satisfies AuthenticatedUser;
     return true;
   }

@@ -4,4 +4,5 @@ export type { AuthenticatedUser } from './authenticated-user';
 export { BearerAuthGuard } from './bearer-auth.guard';
 export { CurrentUser } from './current-user.decorator';
 export { TokenService } from './token.service';
+export { unknownUser } from './unknown-user';
 export { UserRegistry } from './user-registry';

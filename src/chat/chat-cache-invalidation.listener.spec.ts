@@ -17,11 +17,13 @@ describe('ChatCacheInvalidationListener', () => {
     await listener.onSessionUpdated({ userId, sessionId });
     await listener.onSessionDeleted({ userId, sessionId });
     await listener.onMessageCreated({ userId, sessionId, messageId: 'm1' });
+    await listener.onUserDeleted({ userId, sessionIds: [sessionId, 's2'] });
     expect(cache.invalidateTags.mock.calls.map(([tags]) => tags)).toEqual([
       ['user:u1:sessions'],
       ['session:s1:details', 'user:u1:sessions'],
       ['session:s1', 'user:u1:sessions', 'user:u1:search'],
       ['session:s1:details', 'session:s1:messages', 'user:u1:sessions', 'user:u1:search'],
+      ['user:u1', 'session:s1', 'session:s2'],
     ]);
   });
 

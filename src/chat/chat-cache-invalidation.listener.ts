@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { CacheService } from '../cache';
 import { ChatCacheManager as Keys } from './chat-cache.manager';
-import { ChatEvents, MessageCreatedEvent, SessionEvent } from './chat.events';
+import { ChatEvents, MessageCreatedEvent, SessionEvent, UserDeletedEvent } from './chat.events';
 
 /**
  * Turns each chat event into the tags it makes stale. CacheService carries them to Redis and, over
@@ -42,6 +42,15 @@ export class ChatCacheInvalidationListener {
       Keys.sessionsTag(userId),
       Keys.searchTag(userId),
     ]);
+  }
+
+  /**
+   * Everything of the user goes: the `user:<id>` scope (profile, lists, searches, every HTTP answer
+   * cached for them) and the scope of each of their sessions (details and pages of messages).
+   */
+  @OnEvent(ChatEvents.UserDeleted)
+  onUserDeleted({ userId, sessionIds }: UserDeletedEvent): Promise<void> {
+    return this.invalidate(ChatEvents.UserDeleted, [Keys.userScope(userId), ...sessionIds.map((id) => Keys.sessionScope(id))]);
   }
 
   private async invalidate(event: string, tags: string[]): Promise<void> {

@@ -12,8 +12,8 @@ import { SearchQuery } from './chat.types';
  *   `session:<id>:details`, `session:<id>:messages`, `user:<id>:sessions`, `user:<id>:search`,
  *   `user:<id>:profile`;
  * - a scope tag, `session:<id>` or `user:<id>`, which drops everything of a session or of a user at
- *   once (an operator's POST /cache/invalidate, a deleted session). The HTTP responses cached for a
- *   user all carry `user:<id>`.
+ *   once (an operator's POST /cache/invalidate, a deleted session or user). The HTTP responses
+ *   cached for a user all carry `user:<id>`.
  */
 export const ChatCacheManager = {
   /** Search results go stale by a new message in any session; they live shorter than the rest. */

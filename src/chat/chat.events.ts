@@ -4,6 +4,7 @@ export const ChatEvents = {
   SessionUpdated: 'session.updated',
   SessionDeleted: 'session.deleted',
   MessageCreated: 'message.created',
+  UserDeleted: 'user.deleted',
 } as const;
 
 export interface SessionEvent {
@@ -13,4 +14,10 @@ export interface SessionEvent {
 
 export interface MessageCreatedEvent extends SessionEvent {
   messageId: string;
+}
+
+export interface UserDeletedEvent {
+  userId: string;
+  /** The sessions deleted with the user, read in the deleting transaction. */
+  sessionIds: string[];
 }

@@ -28,7 +28,7 @@ describe('ChatRepository on SQLite', () => {
     const repoA = new ChatRepository(a);
     const repoB = new ChatRepository(b);
     const user = repoA.createUser('Ada');
-    const session = repoB.createSession(user.id, 'shared');
+    const session = repoB.createSession(user.id, 'shared')!;
     repoA.addMessage(user.id, session.id, 'user', 'hello from A');
     expect(repoB.findSession(session.id)).toMatchObject({ messageCount: 1 });
     expect(repoB.search(user.id, { q: 'hello', limit: 10 })).toHaveLength(1);
@@ -40,7 +40,7 @@ describe('ChatRepository on SQLite', () => {
     const db = openDatabase(':memory:');
     const repo = new ChatRepository(db);
     const user = repo.createUser('Ada');
-    const session = repo.createSession(user.id, 't');
+    const session = repo.createSession(user.id, 't')!;
     repo.addMessage(user.id, session.id, 'user', 'needle');
     expect(repo.deleteSession(user.id, session.id)).toBe(true);
     expect(repo.search(user.id, { q: 'needle', limit: 10 })).toEqual([]);
@@ -49,12 +49,40 @@ describe('ChatRepository on SQLite', () => {
     db.close();
   });
 
+  it('deleting a user removes their sessions, messages and search entries, and answers the session ids', () => {
+    const db = openDatabase(':memory:');
+    const repo = new ChatRepository(db);
+    const ada = repo.createUser('Ada');
+    const bob = repo.createUser('Bob');
+    const sessions = [repo.createSession(ada.id, 'one')!, repo.createSession(ada.id, 'two')!];
+    for (const session of sessions) repo.addMessage(ada.id, session.id, 'user', 'needle');
+    const bobs = repo.createSession(bob.id, 'bob')!;
+    repo.addMessage(bob.id, bobs.id, 'user', 'needle');
+
+    expect(repo.deleteUser(ada.id)?.sort()).toEqual(sessions.map((s) => s.id).sort());
+    expect(repo.userExists(ada.id)).toBe(false);
+    expect(repo.findSession(sessions[0].id)).toBeNull();
+    expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 1 });
+    expect(db.prepare("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'needle'").get()).toEqual({ n: 1 });
+    expect(repo.search(bob.id, { q: 'needle', limit: 10 })).toHaveLength(1);
+    expect(repo.deleteUser(ada.id)).toBeNull();
+    db.close();
+  });
+
+  it('creates no session for a user that does not exist, instead of failing on the foreign key', () => {
+    const db = openDatabase(':memory:');
+    const repo = new ChatRepository(db);
+    expect(repo.createSession('00000000-0000-4000-8000-000000000000', 't')).toBeNull();
+    expect(db.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
   it('never renames or deletes another user’s session', () => {
     const db = openDatabase(':memory:');
     const repo = new ChatRepository(db);
     const owner = repo.createUser('Ada');
     const other = repo.createUser('Bob');
-    const session = repo.createSession(owner.id, 'mine');
+    const session = repo.createSession(owner.id, 'mine')!;
     expect(repo.renameSession(other.id, session.id, 'theirs')).toBeNull();
     expect(repo.deleteSession(other.id, session.id)).toBe(false);
     expect(repo.addMessage(other.id, session.id, 'user', 'sneaky')).toBeNull();
@@ -66,7 +94,7 @@ describe('ChatRepository on SQLite', () => {
     const db = openDatabase(':memory:');
     const repo = new ChatRepository(db);
     const user = repo.createUser('Ada');
-    const session = repo.createSession(user.id, 't');
+    const session = repo.createSession(user.id, 't')!;
     const ids = Array.from({ length: 5 }, (_, i) => repo.addMessage(user.id, session.id, 'user', `m${i}`)!.id);
     const newest = repo.listMessages(session.id, 2)!;
     expect(newest.items.map((m) => m.id)).toEqual(ids.slice(3));

@@ -36,8 +36,15 @@ export class ChatRepository {
     this.statements = {
       insertUser: db.prepare('INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)'),
       findUser: db.prepare('SELECT id, name FROM users WHERE id = ?'),
+      userExists: db.prepare('SELECT 1 FROM users WHERE id = ?').pluck(),
+      deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
+      sessionIdsOfUser: db.prepare('SELECT id FROM sessions WHERE user_id = ?').pluck(),
+      deleteSessionsOfUser: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
+      deleteMessagesOfUser: db.prepare('DELETE FROM messages WHERE session_id IN (SELECT id FROM sessions WHERE user_id = ?)'),
+      // Inserts nothing when the user is gone, rather than failing on the foreign key.
       insertSession: db.prepare(
-        `INSERT INTO sessions (id, user_id, title, created_at, updated_at, activity_at) VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO sessions (id, user_id, title, created_at, updated_at, activity_at)
+         SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)`,
       ),
       findSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`),
       renameSession: db.prepare(`UPDATE sessions SET title = ?, updated_at = ?, activity_at = ? WHERE id = ? AND user_id = ?`),
@@ -81,11 +88,33 @@ export class ChatRepository {
     return (this.statements.findUser.get(id) as User | undefined) ?? null;
   }
 
-  createSession(userId: string, title: string): Session {
+  userExists(id: string): boolean {
+    return this.statements.userExists.get(id) !== undefined;
+  }
+
+  /**
+   * Deletes the user, their sessions and their messages (the search index follows the messages, by
+   * trigger) in one transaction; answers the ids of the sessions it deleted, read in that same
+   * transaction so that none created a moment before is missed, or null when there was no such user.
+   * IMMEDIATE takes the write lock first: a read followed by writes in a deferred transaction could
+   * fail with SQLITE_BUSY when another instance writes in between.
+   */
+  deleteUser(id: string): string[] | null {
+    return this.db.transaction(() => {
+      const sessionIds = this.statements.sessionIdsOfUser.all(id) as string[];
+      this.statements.deleteMessagesOfUser.run(id);
+      this.statements.deleteSessionsOfUser.run(id);
+      const { changes } = this.statements.deleteUser.run(id);
+      return changes === 0 ? null : sessionIds;
+    }).immediate();
+  }
+
+  /** The new session, or null when the user does not exist (any more). */
+  createSession(userId: string, title: string): Session | null {
     const id = randomUUID();
     const at = now();
-    this.statements.insertSession.run(id, userId, title, at, at, at);
-    return this.findSession(id)!;
+    const { changes } = this.statements.insertSession.run(id, userId, title, at, at, at, userId);
+    return changes === 0 ? null : this.findSession(id);
   }
 
   findSession(id: string): Session | null {

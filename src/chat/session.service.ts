@@ -1,10 +1,12 @@
-import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, HttpException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { unknownUser } from '../auth';
 import { Cacheable } from '../cache';
 import { ChatCacheManager as Keys } from './chat-cache.manager';
 import { ChatEvents, MessageCreatedEvent, SessionEvent } from './chat.events';
 import { ChatRepository } from './chat.repository';
 import { Message, MessagePage, MessageRole, SearchHit, SearchQuery, Session } from './chat.types';
+import { publishChatEvent } from './publish-chat-event';
 
 /**
  * The chat's use cases. Every read goes through the cache (`@Cacheable` loaders below); every write
@@ -26,7 +28,9 @@ export class SessionService {
   ) {}
 
   async createSession(userId: string, title: string): Promise<Session> {
+    // Null when the user is gone: the insert checks it, so this is a 401, never a foreign-key error.
     const session = this.repository.createSession(userId, title);
+    if (session === null) throw unknownUser();
     await this.publish<SessionEvent>(ChatEvents.SessionCreated, { userId, sessionId: session.id });
     return session;
   }
@@ -40,20 +44,20 @@ export class SessionService {
 
   async renameSession(userId: string, sessionId: string, title: string): Promise<Session> {
     const session = this.repository.renameSession(userId, sessionId, title);
-    if (session === null) throw sessionNotFound(sessionId);
+    if (session === null) throw this.sessionMissing(userId, sessionId);
     await this.publish<SessionEvent>(ChatEvents.SessionUpdated, { userId, sessionId });
     return session;
   }
 
   async deleteSession(userId: string, sessionId: string): Promise<void> {
-    if (!this.repository.deleteSession(userId, sessionId)) throw sessionNotFound(sessionId);
+    if (!this.repository.deleteSession(userId, sessionId)) throw this.sessionMissing(userId, sessionId);
     await this.publish<SessionEvent>(ChatEvents.SessionDeleted, { userId, sessionId });
   }
 
   async addMessage(userId: string, sessionId: string, role: MessageRole, content: string): Promise<Message> {
     // A write checks ownership against the database, never against a cached copy.
     const message = this.repository.addMessage(userId, sessionId, role, content);
-    if (message === null) throw sessionNotFound(sessionId);
+    if (message === null) throw this.sessionMissing(userId, sessionId);
     await this.publish<MessageCreatedEvent>(ChatEvents.MessageCreated, { userId, sessionId, messageId: message.id });
     return message;
   }
@@ -106,13 +110,16 @@ export class SessionService {
   }
 
   /** Awaited so that the invalidation is done before the write answers (read-your-writes). */
-  private async publish<T>(event: string, payload: T): Promise<void> {
-    try {
-      await this.events.emitAsync(event, payload);
-    } catch (error) {
-      // The database holds the write; a listener's failure must not turn it into an error.
-      this.logger.error(`a listener of ${event} failed: ${(error as Error).message}`);
-    }
+  private publish<T>(event: string, payload: T): Promise<void> {
+    return publishChatEvent(this.events, this.logger, event, payload);
+  }
+
+  /**
+   * Why a write found no session of the user: a 404, or a 401 when the user itself is gone (deleted
+   * between the guard and this write). Asked of the database only on this failure path.
+   */
+  private sessionMissing(userId: string, sessionId: string): HttpException {
+    return this.repository.userExists(userId) ? sessionNotFound(sessionId) : unknownUser();
   }
 }
 

@@ -1,13 +1,21 @@
-import { Injectable } from '@nestjs/common';
-import { UserRegistry } from '../auth';
+import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { unknownUser, UserRegistry } from '../auth';
 import { Cacheable } from '../cache';
 import { ChatCacheManager as Keys } from './chat-cache.manager';
+import { ChatEvents, UserDeletedEvent } from './chat.events';
 import { ChatRepository } from './chat.repository';
 import { User } from './chat.types';
+import { publishChatEvent } from './publish-chat-event';
 
 @Injectable()
 export class UserService implements UserRegistry {
-  constructor(private readonly repository: ChatRepository) {}
+  private readonly logger = new Logger(UserService.name);
+
+  constructor(
+    private readonly repository: ChatRepository,
+    private readonly events: EventEmitter2,
+  ) {}
 
   async createUser(name: string): Promise<User> {
     return this.repository.createUser(name);
@@ -19,7 +27,26 @@ export class UserService implements UserRegistry {
     return this.repository.findUser(id);
   }
 
+  /**
+   * Asks the database on every request, never the cached profile: a cached "yes" outlived the
+   * user's row for up to the profile's TTL (300 s), on every instance that held it, and after a
+   * database reset behind the same Redis. A primary-key lookup in SQLite costs 8 to 10 µs here
+   * (measured: 100,000 lookups among 1,000 users in a WAL file), against 1 to 3 µs for an L1 hit
+   * of the profile and about 250 µs for an L2 hit when L1 is cold; it is exact on every instance at
+   * once, with no bus to wait for. With a database across the network this should become a short,
+   * L1-only cache dropped by `user.deleted`.
+   */
   async isKnownUser(id: string): Promise<boolean> {
-    return (await this.findUser(id)) !== null;
+    return this.repository.userExists(id);
+  }
+
+  /**
+   * Deletes the user with their sessions and messages, then drops everything of theirs from the
+   * cache of every instance (`user.deleted`) before answering.
+   */
+  async deleteUser(id: string): Promise<void> {
+    const sessionIds = this.repository.deleteUser(id);
+    if (sessionIds === null) throw unknownUser();
+    await publishChatEvent<UserDeletedEvent>(this.events, this.logger, ChatEvents.UserDeleted, { userId: id, sessionIds });
   }
 }

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Post, UseGuards } from '@nestjs/common';
-import { AuthenticatedUser, BearerAuthGuard, CurrentUser, TokenService } from '../auth';
+import { Body, Controller, Delete, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { AuthenticatedUser, BearerAuthGuard, CurrentUser, TokenService, unknownUser } from '../auth';
 import { HttpCache } from '../cache';
 import { CreateUserDto } from './dto/create-user.dto';
 import { HttpCacheTags } from './http-cache-tags';
@@ -24,7 +24,17 @@ export class UsersController {
   @UseGuards(BearerAuthGuard)
   @HttpCache({ tags: HttpCacheTags.me })
   async me(@CurrentUser() user: AuthenticatedUser): Promise<User> {
-    // The guard has just found the user, so this is a cache hit.
-    return (await this.users.findUser(user.id))!;
+    // Null only when the user was deleted since the guard looked.
+    const found = await this.users.findUser(user.id);
+    if (found === null) throw unknownUser();
+    return found;
+  }
+
+  /** The user, their sessions and messages; afterwards the token answers 401 on every instance. */
+  @Delete('me')
+  @HttpCode(204)
+  @UseGuards(BearerAuthGuard)
+  remove(@CurrentUser() user: AuthenticatedUser): Promise<void> {
+    return this.users.deleteUser(user.id);
   }
 }
