@@ -88,19 +88,31 @@ export class SharedTier {
     }
   }
 
-  /** Stores a value in Redis, then tells the other instances to drop their copies of the key. */
-  async write(key: string, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): Promise<void> {
-    await this.mutate({ keys: [key], reason: 'set' }, () => this.store.set(key, value, ttlMs, tags, tagVersions));
+  /**
+   * Stores a value in Redis, then tells the other instances to drop their copies of the key.
+   * False when Redis refused it as oversized (the older value was deleted instead), undefined when Redis failed.
+   */
+  write(key: string, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): Promise<boolean | undefined> {
+    return this.mutate({ keys: [key], reason: 'set' }, () => this.store.set(key, value, ttlMs, tags, tagVersions));
   }
 
   /**
    * Stores a freshly loaded value without making the caller wait: the caller has its value, and no
    * other instance needs to hear of a cache fill. Failures are journaled as with `write`.
    */
-  writeInBackground(key: string, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): void {
-    const pending: Promise<unknown> = this.guard({ keys: [key] }, () => this.store.set(key, value, ttlMs, tags, tagVersions)).finally(
-      () => this.backgroundWrites.delete(pending),
-    );
+  writeInBackground(
+    key: string,
+    value: unknown,
+    ttlMs: number,
+    tags: readonly string[],
+    tagVersions?: readonly string[],
+    onOversized?: () => void,
+  ): void {
+    const pending: Promise<unknown> = this.guard({ keys: [key] }, () => this.store.set(key, value, ttlMs, tags, tagVersions))
+      .then((stored) => {
+        if (stored === false) onOversized?.();
+      })
+      .finally(() => this.backgroundWrites.delete(pending));
     this.backgroundWrites.add(pending);
   }
 

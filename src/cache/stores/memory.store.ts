@@ -1,7 +1,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { LocalTagVersions } from '../invalidation/local-tag-versions';
 import { coarseNowMs } from '../util/coarse-clock';
-import { estimateBytes } from '../util/estimate-bytes';
+import { estimateBytes, estimateStringBytes } from '../util/estimate-bytes';
 import { globToRegExp } from '../util/glob';
 import { resolveTtlMs } from '../util/ttl';
 import { LruOrder } from './lru-order';
@@ -142,11 +142,9 @@ export class MemoryStore implements OnApplicationShutdown {
       this.delete(key);
       return;
     }
-    const limit = this.options.maxEntryBytes;
-    const bytes = ENTRY_OVERHEAD_BYTES + key.length * 2 + estimateBytes(value, limit);
-    if (bytes > limit) {
-      this.oversizedCount++;
-      this.delete(key);
+    const bytes = this.entryBytes(key, value);
+    if (bytes > this.options.maxEntryBytes) {
+      this.dropOversized(key);
       return;
     }
     const tags = tagging && tagging.tags.length > 0 ? tagging.tags : undefined;
@@ -171,6 +169,17 @@ export class MemoryStore implements OnApplicationShutdown {
     this.slotStamps[slot] = tags === undefined ? 0 : (tagging!.stamp ?? this.tagVersions.stamp());
     this.totalBytes += bytes;
     this.evictOverflow();
+  }
+
+  /** False when `set` would refuse the value as larger than `maxEntryBytes`. */
+  fits(key: string, value: unknown): boolean {
+    return this.entryBytes(key, value) <= this.options.maxEntryBytes;
+  }
+
+  /** Counts a value refused as oversized (here or by another tier) and drops the key's older value. */
+  dropOversized(key: string): void {
+    this.oversizedCount++;
+    this.delete(key);
   }
 
   /** Deletes `key`; true when it held a live value (an expired or tag-stale entry is dropped, not counted). */
@@ -286,6 +295,11 @@ export class MemoryStore implements OnApplicationShutdown {
       }
     }
     return dropped;
+  }
+
+  /** The estimate stops counting past `maxEntryBytes`: an oversized value costs no more to refuse than one of the limit. */
+  private entryBytes(key: string, value: unknown): number {
+    return ENTRY_OVERHEAD_BYTES + estimateStringBytes(key) + estimateBytes(value, this.options.maxEntryBytes);
   }
 
   private dropIfStale(slot: number): boolean {

@@ -64,3 +64,8 @@ function sizeOf(value: unknown, depth: number, limit: number): number {
   }
   return total;
 }
+
+/** The estimate of one string, as `estimateBytes` counts it. */
+export function estimateStringBytes(text: string): number {
+  return STRING_HEADER_BYTES + text.length * 2;
+}
