@@ -6,7 +6,11 @@ import { globToRegExp } from '../util/glob';
 import { resolveTtlMs } from '../util/ttl';
 import { LruOrder } from './lru-order';
 
-/** Map slot, list links, key and bookkeeping of one entry, added to the value's own estimate. */
+/**
+ * Map slot, list links and the slots of one entry in the parallel arrays, added to the estimates of
+ * its key and value (bench scenario 9 measures about 100 bytes besides key and value, arrays grown
+ * by doubling included).
+ */
 export const ENTRY_OVERHEAD_BYTES = 96;
 const DEFAULT_SWEEP_BATCH = 1_000;
 
