@@ -5,7 +5,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { ENTRY_OVERHEAD_BYTES } from '../../src/cache/stores/memory.store';
-import { estimateBytes } from '../../src/cache/util/estimate-bytes';
+import { estimateBytes, estimateStringBytes } from '../../src/cache/util/estimate-bytes';
 import { ratioIn, rowsOf, seededRandom } from '../harness/measure';
 import type { BenchContext, BenchScenario, GoalResult, ResultRow, ScenarioReport } from '../harness/types';
 import { chatKeys, chatMessage, uniformKeySequence } from './support/chat-data';
@@ -102,7 +102,7 @@ async function measureSized(ctx: BenchContext): Promise<CaseResult> {
   const sized = new LRUCache<string, object>({
     max: CAPACITY,
     maxSize: UNBOUNDED_BYTES,
-    sizeCalculation: (value, key) => ENTRY_OVERHEAD_BYTES + key.length * 2 + estimateBytes(value),
+    sizeCalculation: (value, key) => ENTRY_OVERHEAD_BYTES + estimateStringBytes(key) + estimateBytes(value),
   });
   const at = (i: number): [number, number] => sliceOf(sequence.length, SLICES, i);
   const samples = await measureSlicedCpuThroughput(

@@ -217,7 +217,7 @@ export const scenario08: BenchScenario = {
           'lru-cache: `{ max }` set to the entries ours ended up holding, so that it holds the same (latest) messages; the floor: the same keys and values in two plain arrays.',
         `Each figure: a fresh Node process per store (two at a time); \`process.memoryUsage()\` after two full GCs 20 ms apart, before and after filling; median of ${MEMORY_ROUNDS} processes. ` +
           'RSS growth includes heap pages V8 keeps after collecting what was evicted, so it is noisier than heap growth.',
-        `Estimate vs measured: \`stats().bytes\` is ${estimateRatio.toFixed(2)}x the heap growth with all 100k held (it counts 2 bytes a character; V8 stores ASCII in 1).`,
+        `Estimate vs measured: \`stats().bytes\` is ${estimateRatio.toFixed(2)}x the heap growth with all 100k held (scenario 9 measures it for every shape of value the app caches).`,
         ...notes,
       ],
     };

@@ -30,6 +30,11 @@ export interface CacheStats {
     /** Loads overtaken by an invalidation of their key: served to their callers, not cached (they may be stale). */
     invalidatedLoads: number;
   };
-  factory: { calls: number; errors: number };
+  factory: {
+    calls: number;
+    errors: number;
+    /** Factory results served but not cached because no tier can hold them (a function, a symbol). */
+    uncacheable: number;
+  };
   listenerErrors: number;
 }

@@ -9,6 +9,7 @@ import { SingleFlight } from './single-flight';
 import { CacheTelemetry } from './telemetry/cache-telemetry';
 import { MemoryStore } from './stores/memory.store';
 import { RedisEntry, RedisStore } from './stores/redis.store';
+import { isRepresentable } from './stores/value-codec';
 import { globToRegExp } from './util/glob';
 import { assertKey, assertPattern, assertTags } from './util/keys';
 import { resolveTtlMs } from './util/ttl';
@@ -52,7 +53,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   /** Reloads that ignore what is cached (see `refresh`), coalesced per key apart from the loads. */
   private readonly refreshes = new SingleFlight();
   private readonly listeners = new Set<InvalidationListener>();
-  private counters = { gets: 0, hits: 0, misses: 0, factoryCalls: 0, factoryErrors: 0, invalidatedLoads: 0, listenerErrors: 0 };
+  private counters = { gets: 0, hits: 0, misses: 0, factoryCalls: 0, factoryErrors: 0, factoryUncacheable: 0, invalidatedLoads: 0, listenerErrors: 0 };
 
   constructor(
     @Inject(CHAT_CACHE_OPTIONS) private readonly options: ResolvedChatCacheOptions,
@@ -117,7 +118,10 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   /**
    * The cached value of `key`, or the factory's, cached for next time. Concurrent callers of a
    * cold key share one factory call; its error reaches all of them and nothing is cached. A factory
-   * result of `undefined` is returned but not cached (undefined means "no value" to a cache).
+   * result of `undefined` is returned but not cached (undefined means "no value" to a cache), and so
+   * is one no tier can hold (a function or a symbol: counted in `factory.uncacheable`, since the
+   * caller asked for a value, not for a check of what its factory returns). A result over
+   * `maxEntryBytes` is returned and cached in neither tier.
    */
   async getOrSet<T>(key: string, factory: () => T | Promise<T>, options: CacheSetOptions = {}): Promise<T> {
     assertKey(key);
@@ -146,15 +150,27 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
         throw error;
       }
       if (value === undefined) return value;
+      if (!isRepresentable(value)) {
+        this.counters.factoryUncacheable++;
+        return value;
+      }
       this.keepUnlessInvalidated(flight, () => {
+        if (this.oversizedForL1(key, value)) {
+          this.l1!.dropOversized(key);
+          return;
+        }
         this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
-        this.shared?.writeInBackground(key, value, ttlMs, tags, tagVersions);
+        this.shared?.writeInBackground(key, value, ttlMs, tags, tagVersions, () => this.l1?.delete(key));
       });
       return value;
     });
   }
 
-  /** Stores `value` in every tier; other instances drop their L1 copy. `undefined` deletes. */
+  /**
+   * Stores `value` in every tier; other instances drop their L1 copy. `undefined` deletes. A function
+   * or a symbol is refused with a TypeError (no tier could give it back). A value over
+   * `maxEntryBytes` is cached in neither tier, and the key's older value is dropped: not an error.
+   */
   async set<T>(key: string, value: T, options: CacheSetOptions = {}): Promise<void> {
     assertKey(key);
     const ttlMs = resolveTtlMs(options.ttlMs, this.options.defaultTtlMs);
@@ -164,11 +180,18 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       await this.delete(key);
       return;
     }
+    if (!isRepresentable(value)) throw new TypeError(`cannot cache a ${typeof value} under "${key}": no tier could give it back`);
     this.markLoadsInvalidated([key]);
+    if (this.oversizedForL1(key, value)) {
+      this.l1!.dropOversized(key);
+      await this.shared!.delete([key]);
+      return;
+    }
     // Both tiers are changed in this tick, L1 first: a delete or clear called before this set
     // settles then finds the value in L1 and reaches Redis after it (see WriteOrder).
     this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp: this.l1.tagStamp() } : undefined);
-    await this.shared?.write(key, value, ttlMs, tags);
+    const stored = await this.shared?.write(key, value, ttlMs, tags);
+    if (stored === false) this.l1?.delete(key); // Redis refused it as oversized: neither tier keeps it
   }
 
   /** Deletes keys from every tier on every instance; returns how many existed (in Redis when used). */
@@ -251,7 +274,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       // As in `set`: L1 in this tick, then Redis, so that a delete or clear called during the write
       // reaches both tiers after this value (see WriteOrder).
       this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
-      await this.shared?.write(key, value, ttlMs, tags, tagVersions);
+      const written = await this.shared?.write(key, value, ttlMs, tags, tagVersions);
+      if (written === false) this.l1?.delete(key); // oversized for Redis: neither tier keeps it
       return value;
     });
   }
@@ -269,7 +293,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   }
 
   stats(): CacheStats {
-    const { gets, hits, misses, factoryCalls, factoryErrors, invalidatedLoads, listenerErrors } = this.counters;
+    const { gets, hits, misses, factoryCalls, factoryErrors, factoryUncacheable, invalidatedLoads, listenerErrors } = this.counters;
     const memory = this.l1?.stats();
     const redis = this.shared?.store.stats();
     const shared = this.shared?.stats();
@@ -288,9 +312,18 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
         inFlight: this.loads.size + this.reads.size + this.refreshes.size,
         invalidatedLoads,
       },
-      factory: { calls: factoryCalls, errors: factoryErrors },
+      factory: { calls: factoryCalls, errors: factoryErrors, uncacheable: factoryUncacheable },
       listenerErrors,
     };
+  }
+
+  /**
+   * Each tier bounds an entry by its own measure (L1 its heap estimate, Redis the encoded bytes);
+   * in hybrid mode a value L1 refuses is not written to Redis either, so that it is in neither tier.
+   * (Memory-only: L1's own check suffices. Redis refusing is handled where its write answers.)
+   */
+  private oversizedForL1(key: string, value: unknown): boolean {
+    return this.shared !== undefined && this.l1 !== undefined && !this.l1.fits(key, value);
   }
 
   private hit<T>(value: T): T {

@@ -34,6 +34,8 @@ export const chatCacheProviders: Provider[] = [
         ...options.redis,
         keyPrefix: options.keyPrefix,
         defaultTtlMs: options.defaultTtlMs,
+        // One bound for both tiers: an entry over it is kept in neither.
+        maxEntryBytes: options.memory.maxEntryBytes,
         description: describeRedis(url, clusterNodes),
         telemetry,
       });

@@ -161,6 +161,12 @@ describe('with Redis: latency and bus lag in /metrics', () => {
     expect(stats.bus.received).toBeGreaterThan(0);
     expect(stats.bus.lastMessageAgeMs).toBeGreaterThanOrEqual(0);
     expect((await scrape(b)).get('chat_cache_bus_messages_total{direction="received"}')).toBeGreaterThanOrEqual(stats.bus.received);
+    // Values Redis held that were not ours to decode, and entries no tier kept for their size: counted, per tier.
+    const after = await scrape(b);
+    expect(after.get('chat_cache_redis_decode_errors_total')).toBe(stats.redis.decodeErrors);
+    expect(after.get('chat_cache_oversized_total{tier="redis"}')).toBe(stats.redis.oversized);
+    expect(after.get('chat_cache_oversized_total{tier="memory"}')).toBe(stats.memory.oversized);
+    expect(after.get('chat_cache_factory_uncacheable_total')).toBe(stats.factory.uncacheable);
   });
 });
 

@@ -99,10 +99,12 @@ export class SharedTier {
   /**
    * Stores a value in Redis, then tells the other instances to drop their copies of the key.
    * Call it in the same tick as the L1 write, so that Redis sees the calls in the order L1 did.
+   * False when Redis refused it as oversized (the older value was deleted instead), undefined when
+   * Redis failed or a later call of the key superseded it.
    */
-  async write(key: string, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): Promise<void> {
+  write(key: string, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): Promise<boolean | undefined> {
     const unsent = this.order.begin(key);
-    await this.mutate({ keys: [key], reason: 'set' }, () => this.storeValue(unsent, value, ttlMs, tags, tagVersions));
+    return this.mutate({ keys: [key], reason: 'set' }, () => this.storeValue(unsent, value, ttlMs, tags, tagVersions));
   }
 
   /**
@@ -110,10 +112,18 @@ export class SharedTier {
    * other instance needs to hear of a cache fill. A fill that does not land is journaled as with
    * `write`; one Redis refuses is not (it replaced nothing, so nothing is stale).
    */
-  writeInBackground(key: string, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): void {
+  writeInBackground(
+    key: string,
+    value: unknown,
+    ttlMs: number,
+    tags: readonly string[],
+    tagVersions?: readonly string[],
+    onOversized?: () => void,
+  ): void {
     const unsent = this.order.begin(key);
     const pending: Promise<unknown> = this.attempt(() => this.storeValue(unsent, value, ttlMs, tags, tagVersions))
       .then((attempt) => {
+        if (attempt.done && attempt.value === false) onOversized?.();
         if (!attempt.done && !attempt.refused) this.remember({ keys: [key] });
       })
       .finally(() => this.backgroundWrites.delete(pending));
@@ -193,8 +203,14 @@ export class SharedTier {
   }
 
   /** The SET of a write, unless a later call of its key came first (see WriteOrder). */
-  private async storeValue(unsent: UnsentWrite, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): Promise<void> {
-    let sent: Promise<void> | undefined;
+  private async storeValue(
+    unsent: UnsentWrite,
+    value: unknown,
+    ttlMs: number,
+    tags: readonly string[],
+    tagVersions?: readonly string[],
+  ): Promise<boolean | undefined> {
+    let sent: Promise<boolean> | undefined;
     try {
       const removal = this.order.removalsOf(unsent.key);
       if (removal) await removal;
@@ -203,7 +219,7 @@ export class SharedTier {
     } finally {
       this.order.end(unsent);
     }
-    await sent;
+    return sent;
   }
 
   /**

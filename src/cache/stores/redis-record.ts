@@ -1,4 +1,4 @@
-import { decodeValue, encodeValue } from './value-codec';
+import { decodeValue } from './value-codec';
 
 /**
  * How an entry lies in Redis: a one-line JSON header, a newline, then the encoded value.
@@ -14,16 +14,17 @@ export interface RedisRecord {
   payload: string;
 }
 
+/** The record of a value already encoded (see `encodeValue`: encoding can refuse a value, before any Redis call). */
 export function encodeRecord(
-  value: unknown,
+  payload: string,
   expiresAt: number,
   tags?: readonly string[],
   tagVersions?: readonly string[],
 ): string {
-  if (tags && tags.length > 0) return JSON.stringify([expiresAt, tags, tagVersions]) + '\n' + encodeValue(value);
+  if (tags && tags.length > 0) return JSON.stringify([expiresAt, tags, tagVersions]) + '\n' + payload;
   // The common header, `[expiresAt]`, written without JSON.stringify (same text for an integer).
   const header = Number.isSafeInteger(expiresAt) ? '[' + expiresAt + ']' : JSON.stringify([expiresAt]);
-  return header + '\n' + encodeValue(value);
+  return header + '\n' + payload;
 }
 
 export function parseRecord(raw: string): RedisRecord {
@@ -31,9 +32,31 @@ export function parseRecord(raw: string): RedisRecord {
   if (newline === -1) throw new TypeError('not a chat-cache record');
   const expiresAt = untaggedExpiry(raw, newline);
   if (expiresAt !== -1) return { expiresAt, tags: undefined, tagVersions: undefined, payload: raw.slice(newline + 1) };
-  const header = JSON.parse(raw.slice(0, newline)) as [number, string[]?, string[]?];
-  if (!Array.isArray(header) || typeof header[0] !== 'number') throw new TypeError('not a chat-cache record');
-  return { expiresAt: header[0], tags: header[1], tagVersions: header[2], payload: raw.slice(newline + 1) };
+  const header: unknown = JSON.parse(raw.slice(0, newline));
+  if (!isHeader(header)) throw new TypeError('not a chat-cache record');
+  return { expiresAt: header[0], tags: header[1], tagVersions: header[2] ?? undefined, payload: raw.slice(newline + 1) };
+}
+
+type Header = [expiresAt: number, tags?: string[], tagVersions?: string[] | null];
+
+/**
+ * The header is read before anything else, and its tags become Redis commands: what another client
+ * left under our prefix must not turn into a malformed call (one that would count as a Redis failure).
+ */
+function isHeader(header: unknown): header is Header {
+  if (!Array.isArray(header) || header.length > 3 || !Number.isSafeInteger(header[0]) || header[0] < 0) return false;
+  if (header.length === 1) return true;
+  const [, tags, versions] = header as unknown[];
+  return (
+    isStringList(tags) &&
+    tags.length > 0 &&
+    tags.every((tag) => tag.length > 0) &&
+    (versions === undefined || versions === null || (isStringList(versions) && versions.length === tags.length))
+  );
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
 export function recordValue<T>(record: RedisRecord): T {

@@ -11,7 +11,10 @@ import { assertKey, assertPattern, assertTags } from '../util/keys';
 import { resolveTtlMs } from '../util/ttl';
 import { closeRedisClient, RedisClient } from './redis-client.factory';
 import { RedisConnectionState, RedisStoreEvent } from './redis-connection-state';
-import { encodeRecord, parseRecord, recordValue } from './redis-record';
+import { encodeRecord, parseRecord, RedisRecord, recordValue } from './redis-record';
+import { encodedBytesExceed } from './encoded-size';
+import { encodeValue } from './value-codec';
+import { removeUndecodable } from './undecodable-removal';
 
 const SCAN_COUNT = 1_000;
 
@@ -27,6 +30,11 @@ export interface RedisStoreOptions {
   description?: string;
   /** Receives the duration and outcome of every call. */
   telemetry?: CacheTelemetry;
+  /**
+   * A value whose encoding is longer than this, in UTF-8 bytes, is not stored (counted as
+   * `oversized`; the key's older value is deleted instead). Unbounded when omitted.
+   */
+  maxEntryBytes?: number;
 }
 
 export interface RedisStoreStats {
@@ -40,6 +48,10 @@ export interface RedisStoreStats {
   timeouts: number;
   /** Calls refused at once because the circuit was open. */
   rejections: number;
+  /** Values found under our prefix that were not ours to decode (another client's, or corrupt): misses, removed. */
+  decodeErrors: number;
+  /** Values not stored because their encoding exceeded `maxEntryBytes`. */
+  oversized: number;
   circuit: CircuitState;
   connected: boolean;
 }
@@ -70,7 +82,7 @@ export class RedisStore implements OnApplicationShutdown {
   private readonly breaker: CircuitBreaker;
   private readonly tagVersions: RedisTagVersions;
   private readonly state: RedisConnectionState;
-  private counters = { hits: 0, misses: 0, sets: 0, deletes: 0, tagInvalidations: 0, errors: 0, timeouts: 0, rejections: 0 };
+  private counters = { hits: 0, misses: 0, sets: 0, deletes: 0, tagInvalidations: 0, errors: 0, timeouts: 0, rejections: 0, decodeErrors: 0, oversized: 0 };
 
   constructor(
     readonly client: RedisClient,
@@ -137,28 +149,73 @@ export class RedisStore implements OnApplicationShutdown {
     return (await this.getEntry<T>(key))?.value;
   }
 
-  /** The value with its expiry and tags, or undefined when absent, expired or invalidated by a tag. */
+  /**
+   * The value with its expiry and tags, or undefined when absent, expired, invalidated by a tag, or
+   * not ours to decode. Only Redis itself failing throws and counts against the circuit: what Redis
+   * holds is input, and a value we cannot read is a miss, counted in `decodeErrors` and removed.
+   */
   async getEntry<T = unknown>(key: string): Promise<RedisEntry<T> | undefined> {
     assertKey(key);
-    return this.run('get', async () => {
-      const startedAt = Date.now();
-      const raw = await this.client.get(this.fullKey(key));
-      if (raw === null) {
+    const found = await this.run('get', () => this.readFresh(key));
+    if (found === undefined) return undefined;
+    if (found.record === undefined) return this.undecodable(key, found.raw);
+    let value: T;
+    try {
+      value = recordValue<T>(found.record);
+    } catch {
+      return this.undecodable(key, found.raw);
+    }
+    // We never store undefined (set deletes instead): an encoded undefined is not ours either.
+    if (value === undefined) return this.undecodable(key, found.raw);
+    this.counters.hits++;
+    return { value, expiresAt: found.record.expiresAt, tags: found.record.tags };
+  }
+
+  /** The raw record of `key` if it is fresh; `record` undefined when its header is not ours (or `raw` when it is not a string). */
+  private async readFresh(key: string): Promise<{ raw: string | undefined; record: RedisRecord | undefined } | undefined> {
+    const startedAt = Date.now();
+    let raw: string | null;
+    try {
+      raw = await this.client.get(this.fullKey(key));
+    } catch (error) {
+      // Another client's list or hash under our prefix: Redis answered, it is the value that is not ours.
+      if (error instanceof Error && error.message.startsWith('WRONGTYPE')) return { raw: undefined, record: undefined };
+      throw error;
+    }
+    if (raw === null) {
+      this.counters.misses++;
+      return undefined;
+    }
+    let record: RedisRecord;
+    try {
+      record = parseRecord(raw);
+    } catch {
+      return { raw, record: undefined };
+    }
+    if (record.tags !== undefined) {
+      const current = await this.withinCallTimeout(this.tagVersions.current(record.tags), startedAt);
+      if (current.some((version, i) => version === null || version !== record.tagVersions?.[i])) {
+        this.counters.tagInvalidations++;
         this.counters.misses++;
         return undefined;
       }
-      const record = parseRecord(raw);
-      if (record.tags !== undefined) {
-        const current = await this.withinCallTimeout(this.tagVersions.current(record.tags), startedAt);
-        if (current.some((version, i) => version === null || version !== record.tagVersions?.[i])) {
-          this.counters.tagInvalidations++;
-          this.counters.misses++;
-          return undefined;
-        }
-      }
-      this.counters.hits++;
-      return { value: recordValue<T>(record), expiresAt: record.expiresAt, tags: record.tags };
-    });
+    }
+    return { raw, record };
+  }
+
+  /**
+   * A miss, counted, and the value removed unless it changed since it was read (a failed removal
+   * is a Redis failure, counted as such by `run`, but the read stays a miss either way).
+   */
+  private async undecodable(key: string, raw: string | undefined): Promise<undefined> {
+    this.counters.decodeErrors++;
+    this.counters.misses++;
+    try {
+      this.counters.deletes += await this.run('delete', () => removeUndecodable(this.client, this.fullKey(key), raw));
+    } catch {
+      // Counted by run; the next read of the key tries again.
+    }
+    return undefined;
   }
 
   async mget<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]> {
@@ -170,21 +227,33 @@ export class RedisStore implements OnApplicationShutdown {
    * `tagVersions` snapshot taken before the value was loaded, so that an invalidation that landed
    * during the load makes it stale; without a snapshot one is taken now.
    */
-  async set(key: string, value: unknown, ttlMs?: number, tags?: readonly string[], tagVersions?: readonly string[]): Promise<void> {
+  /**
+   * Answers false when the value was not stored because its encoding exceeds `maxEntryBytes`: the
+   * key's older value is deleted instead, so that no reader gets what was overwritten. A value the
+   * codec cannot represent is refused with a TypeError before any Redis call (not a Redis failure).
+   */
+  async set(key: string, value: unknown, ttlMs?: number, tags?: readonly string[], tagVersions?: readonly string[]): Promise<boolean> {
     assertKey(key);
     const ttl = resolveTtlMs(ttlMs, this.options.defaultTtlMs);
     if (value === undefined) {
       await this.delete(key);
-      return;
+      return true;
+    }
+    const payload = encodeValue(value);
+    if (encodedBytesExceed(payload, this.options.maxEntryBytes)) {
+      this.counters.oversized++;
+      await this.delete(key);
+      return false;
     }
     return this.run('set', async () => {
       const startedAt = Date.now();
       const snapshotFirst = tags !== undefined && tags.length > 0 && tagVersions === undefined;
       const versions = snapshotFirst ? await this.tagVersions.snapshot(tags, ttl) : tagVersions;
-      const raw = encodeRecord(value, ttl === 0 ? 0 : Date.now() + ttl, tags, versions);
+      const raw = encodeRecord(payload, ttl === 0 ? 0 : Date.now() + ttl, tags, versions);
       const write = ttl === 0 ? this.client.set(this.fullKey(key), raw) : this.client.set(this.fullKey(key), raw, 'PX', ttl);
       await (snapshotFirst ? this.withinCallTimeout(write, startedAt) : write);
       this.counters.sets++;
+      return true;
     });
   }
 

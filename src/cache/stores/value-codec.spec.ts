@@ -290,5 +290,31 @@ describe('value codec', () => {
     it.each(['', 'hello', 'x{"a":1}', '{"a":1}', 't{"\\u0000":"nope"}'])('decoding garbage %p throws a TypeError', (garbage) => {
       expect(() => decodeValue(garbage)).toThrow(TypeError);
     });
+
+    it('refuses a top-level function or symbol with a TypeError (it would encode to nothing decodable)', () => {
+      expect(() => encodeValue(() => 1)).toThrow(TypeError);
+      expect(() => encodeValue(Symbol('s'))).toThrow(TypeError);
+    });
+
+    it('drops nested functions and symbols as JSON does: a member left out, an array item null', () => {
+      expect(roundTrip({ a: 1, f: () => 1, s: Symbol('s') })).toEqual({ a: 1 });
+      expect(roundTrip([1, () => 1])).toEqual([1, null]);
+      expect(roundTrip([1, () => 1])).toEqual(JSON.parse(JSON.stringify([1, () => 1])));
+    });
+  });
+
+  describe('lone UTF-16 surrogates (text cut in the middle of an emoji)', () => {
+    const texts = ['\ud800', '\udc00', '\udc00\ud800', 'hi \ud83d', '\ude00 there', '\ud83d'.repeat(200)];
+
+    it.each(texts)('a top-level string %p round-trips, and its encoding survives UTF-8 (what Redis stores)', (text) => {
+      const encoded = encodeValue(text);
+      const throughUtf8 = Buffer.from(encoded, 'utf8').toString('utf8');
+      expect(throughUtf8).toBe(encoded);
+      expect(decodeValue(throughUtf8)).toBe(text);
+    });
+
+    it('a well-formed string keeps the raw `s` encoding', () => {
+      expect(encodeValue('caf\u00e9 \ud83d\ude00')).toBe('scaf\u00e9 \ud83d\ude00');
+    });
   });
 });

@@ -1,3 +1,5 @@
+import { isWellFormed } from '../util/well-formed';
+
 /**
  * Turns values into strings for Redis and back, exactly: a string stays a string (even one that
  * looks like a date), a Date stays a Date, Maps, Sets, BigInts, undefined, NaN, -0, Infinity,
@@ -8,19 +10,32 @@
  * Three encodings, told apart by the first character:
  * - `s` + the string itself, for a top-level string: no escaping work at all;
  * - `j` + JSON, for values JSON already round-trips (checked by one walk): the common case,
- *   as fast as JSON.stringify / JSON.parse;
+ *   as fast as JSON.stringify / JSON.parse; also a top-level string with a lone UTF-16 surrogate
+ *   (text cut in the middle of an emoji), which UTF-8, and so Redis, cannot hold as it is: JSON
+ *   writes it as a `\ud800` escape, as it already does for strings inside objects;
  * - `t` + JSON of a tagged tree, for everything else: special values become `{"\u0000": type,
  *   "v": payload}` objects (a user object that has a "\u0000" key is itself wrapped, so nothing
  *   user-supplied can pass for a tag).
  *
  * Class instances other than those above come back as plain objects, as with JSON; functions and
- * symbols are dropped as JSON drops them. Cyclic values are rejected with a TypeError.
+ * symbols inside a value are dropped as JSON drops them (a member left out, an array item null).
+ * A function or symbol at the top level, which would leave nothing to decode, and cyclic values are
+ * rejected with a TypeError. Every encoding is well-formed UTF-16, so it survives UTF-8.
+ *
+ * `decodeValue` reads what Redis holds, which anyone may have written: it throws on anything that
+ * is not one of our encodings, and callers treat that as a value to drop, not as a Redis failure.
  */
 const TAG = '\u0000';
 const MAX_DEPTH = 200;
 
+/** False for what `encodeValue` refuses at the top level: functions and symbols. */
+export function isRepresentable(value: unknown): boolean {
+  return typeof value !== 'function' && typeof value !== 'symbol';
+}
+
 export function encodeValue(value: unknown): string {
-  if (typeof value === 'string') return 's' + value;
+  if (typeof value === 'string') return isWellFormed(value) ? 's' + value : 'j' + JSON.stringify(value);
+  if (!isRepresentable(value)) throw new TypeError(`a ${typeof value} cannot be cached: it has no value to store`);
   if (isPlainJson(value, 0)) return 'j' + JSON.stringify(value);
   return 't' + JSON.stringify(toTagged(value, 0));
 }

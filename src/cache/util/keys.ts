@@ -1,4 +1,5 @@
 import { INTERNAL_KEY_NAMESPACE } from '../chat-cache.constants';
+import { isWellFormed } from './well-formed';
 
 /** Rejects what cannot be a cache key: a programming error, reported at the call that made it. */
 export function assertKey(key: unknown): asserts key is string {
@@ -7,6 +8,9 @@ export function assertKey(key: unknown): asserts key is string {
   }
   if (key.startsWith(INTERNAL_KEY_NAMESPACE)) {
     throw new TypeError(`cache keys may not start with "${INTERNAL_KEY_NAMESPACE}", which chat-cache keeps for itself`);
+  }
+  if (!isWellFormed(key)) {
+    throw new TypeError(`a cache key may not hold a lone surrogate: Redis would store it as U+FFFD, under the name of other keys (got ${describe(key)})`);
   }
 }
 
@@ -19,6 +23,10 @@ export function assertPattern(pattern: unknown): asserts pattern is string {
 export function assertTags(tags: unknown): asserts tags is readonly string[] {
   if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string' || tag.length === 0)) {
     throw new TypeError(`tags must be an array of non-empty strings (got ${describe(tags)})`);
+  }
+  // A tag names a Redis key too (its version).
+  if (tags.some((tag: string) => !isWellFormed(tag))) {
+    throw new TypeError(`a tag may not hold a lone surrogate: Redis would store it as U+FFFD, under the name of other tags (got ${describe(tags)})`);
   }
 }
 

@@ -27,7 +27,7 @@ const tiers = (stats: CacheStats) =>
   ] as const;
 
 /** One sample per tier that is in use, for a counter both tiers keep. */
-function perTier(field: 'hits' | 'misses' | 'sets' | 'deletes' | 'tagInvalidations') {
+function perTier(field: 'hits' | 'misses' | 'sets' | 'deletes' | 'tagInvalidations' | 'oversized') {
   return (stats: CacheStats): Sample[] => tiers(stats).flatMap(([tier, s]) => (s ? [[{ tier }, s[field]] as const] : []));
 }
 
@@ -71,7 +71,13 @@ export const CACHE_STAT_METRICS: CacheStatMetric[] = [
   },
   { name: 'chat_cache_evictions_total', help: 'Entries evicted to stay within the bounds', type: 'counter', labelNames: ['tier'], read: memoryOnly((m) => m.evictions) },
   { name: 'chat_cache_expirations_total', help: 'Entries dropped because their TTL passed', type: 'counter', labelNames: ['tier'], read: memoryOnly((m) => m.expirations) },
-  { name: 'chat_cache_oversized_total', help: 'Values not kept because they exceed maxEntryBytes', type: 'counter', labelNames: ['tier'], read: memoryOnly((m) => m.oversized) },
+  {
+    name: 'chat_cache_oversized_total',
+    help: 'Values kept in neither tier because they exceed maxEntryBytes, by the tier that measured them (memory: heap estimate, redis: encoded bytes)',
+    type: 'counter',
+    labelNames: ['tier'],
+    read: perTier('oversized'),
+  },
   { name: 'chat_cache_entries', help: 'Entries held', type: 'gauge', labelNames: ['tier'], read: memoryOnly((m) => m.entries) },
   { name: 'chat_cache_bytes', help: 'Estimated bytes held', type: 'gauge', labelNames: ['tier'], read: memoryOnly((m) => m.bytes) },
   { name: 'chat_cache_max_entries', help: 'Bound on entries', type: 'gauge', labelNames: ['tier'], read: memoryOnly((m) => m.maxEntries) },
@@ -94,6 +100,14 @@ export const CACHE_STAT_METRICS: CacheStatMetric[] = [
       [{ kind: 'timeout' }, r.timeouts],
       [{ kind: 'rejected' }, r.rejections],
     ]),
+  },
+  {
+    name: 'chat_cache_redis_decode_errors_total',
+    help: 'Values under our prefix that were not ours to decode (another client, corruption): misses, removed, not Redis failures',
+    type: 'counter',
+    labelNames: [],
+    requires: 'redis',
+    read: redisOnly((r) => one(r.decodeErrors)),
   },
   {
     name: 'chat_cache_redis_failures_absorbed_total',
@@ -154,6 +168,13 @@ export const CACHE_STAT_METRICS: CacheStatMetric[] = [
   },
   { name: 'chat_cache_factory_calls_total', help: 'Factory (loader) calls on misses', type: 'counter', labelNames: [], read: (s) => one(s.factory.calls) },
   { name: 'chat_cache_factory_errors_total', help: 'Factory calls that threw', type: 'counter', labelNames: [], read: (s) => one(s.factory.errors) },
+  {
+    name: 'chat_cache_factory_uncacheable_total',
+    help: 'Factory results served but not cached because no tier can hold them (a function, a symbol)',
+    type: 'counter',
+    labelNames: [],
+    read: (s) => one(s.factory.uncacheable),
+  },
   { name: 'chat_cache_listener_errors_total', help: 'onInvalidate listeners that threw', type: 'counter', labelNames: [], read: (s) => one(s.listenerErrors) },
   {
     name: 'chat_cache_absorbed_errors_total',
