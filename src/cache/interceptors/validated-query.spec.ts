@@ -85,4 +85,21 @@ describe('ValidatedQueries', () => {
     expect(await queries.of(route('classPipe'), raw)).toBe(raw);
     expect(await queries.of(route('none'), raw)).toBe(raw);
   });
+
+  it('runs the pipes once per distinct raw query of a handler, and remembers a refusal too', async () => {
+    expect(await queries.of(route('page'), { limit: '020' })).toEqual({ limit: 20 });
+    expect(await queries.of(route('page'), { limit: '020' })).toEqual({ limit: 20 });
+    expect(await queries.of(route('page'), { limit: 'x' })).toBe(INVALID_QUERY);
+    expect(await queries.of(route('page'), { limit: 'x' })).toBe(INVALID_QUERY);
+    expect(pipe.seen).toHaveLength(2);
+    expect(await queries.of(route('page'), { limit: '21' })).toEqual({ limit: 21 });
+    expect(pipe.seen).toHaveLength(3);
+  });
+
+  it('forgets remembered queries past its bound instead of growing with every query a client invents', async () => {
+    for (let i = 0; i < 1000; i++) await queries.of(route('page'), { limit: String(i) });
+    pipe.seen.length = 0;
+    await queries.of(route('page'), { limit: '0' });
+    expect(pipe.seen).toHaveLength(1);
+  });
 });

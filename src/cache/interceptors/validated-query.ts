@@ -2,9 +2,17 @@ import { ArgumentMetadata, PipeTransform, Type } from '@nestjs/common';
 import { PARAMTYPES_METADATA, PIPES_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ApplicationConfig } from '@nestjs/core';
+import { stableJson } from '../decorators/stable-json';
 
 /** What `validatedQuery` answers when the route's pipes refuse the query: they will answer the 400. */
 export const INVALID_QUERY = Symbol('invalid query');
+
+/**
+ * Raw queries remembered per handler with what the pipes made of them: a hit then costs a lookup,
+ * not a validation (a ValidationPipe run is tens of microseconds, more than the rest of a hit).
+ * Bounded, since each distinct raw query a client sends would otherwise stay.
+ */
+const REMEMBERED_QUERIES_PER_HANDLER = 256;
 
 /** A `@Query()` parameter of a handler: its declared type and the pipes Nest runs on it, in Nest's order. */
 interface QueryParameter {
@@ -33,13 +41,29 @@ export interface RouteHandler {
  */
 export class ValidatedQueries {
   private readonly parameters = new WeakMap<object, readonly QueryParameter[] | null>();
+  private readonly remembered = new WeakMap<object, Map<string, unknown>>();
 
   constructor(private readonly config: ApplicationConfig) {}
 
-  /** The query to key the request by, or INVALID_QUERY when a pipe refused it. */
+  /**
+   * The query to key the request by, or INVALID_QUERY when a pipe refused it. The pipes' answer for
+   * a raw query is remembered: they are taken to answer the same for the same query, which holds
+   * for validation and transformation (a pipe that answers by the clock would be keyed by its first answer).
+   */
   async of(route: RouteHandler, rawQuery: unknown): Promise<unknown> {
     const parameters = this.queryParameters(route);
     if (parameters === null) return rawQuery;
+    let remembered = this.remembered.get(route.handler);
+    if (remembered === undefined) this.remembered.set(route.handler, (remembered = new Map()));
+    const raw = stableJson(rawQuery);
+    if (remembered.has(raw)) return remembered.get(raw);
+    const query = await this.runPipes(parameters, rawQuery);
+    if (remembered.size >= REMEMBERED_QUERIES_PER_HANDLER) remembered.clear();
+    remembered.set(raw, query);
+    return query;
+  }
+
+  private async runPipes(parameters: readonly QueryParameter[], rawQuery: unknown): Promise<unknown> {
     const globalPipes = this.config.getGlobalPipes();
     const values: unknown[] = [];
     for (const { metadata, pipes } of parameters) {
