@@ -1,12 +1,12 @@
-import { escapeGlob, globToRegExp } from './glob';
+import { compileGlob, escapeGlob } from './glob';
 
 /** The subset of `candidates` that `pattern` selects. */
 function selects(pattern: string, candidates: string[]): string[] {
-  const matcher = globToRegExp(pattern);
-  return candidates.filter((candidate) => matcher.test(candidate));
+  const glob = compileGlob(pattern);
+  return candidates.filter((candidate) => glob.matches(candidate));
 }
 
-describe('globToRegExp (Redis MATCH semantics)', () => {
+describe('compileGlob (Redis MATCH semantics)', () => {
   it('matches the whole key, not a part of it', () => {
     expect(selects('user', ['user', 'user:1', 'a:user'])).toEqual(['user']);
   });
