@@ -45,10 +45,19 @@ describe('compileGlob selects what SCAN MATCH selects on a real redis-server', (
     ...['[\u00c4-a]', '*\ufffd', 'lone?', 'lone???', '*?*?*?*?*!', '*a*a*a*b', '**', '\\*', '[*]', '[?]*'],
   ];
 
+  // Long keys over a two-letter alphabet and runs between stars longer than 32 tokens (the matcher's
+  // multi-word path), where every placement of a run matters.
+  const longKeys = [...new Set(Array.from({ length: 300 }, () => 'L:' + randomString(next, ['a', 'b'], 100)))];
+  const longPatterns = Array.from({ length: 300 }, () => {
+    const run = () => randomString(next, ['a', 'a', 'b', '?', '[ab]', '[^b]'], 70);
+    const shapes = [() => `L:*${run()}*`, () => `L:${run()}*${run()}`, () => `L:*${run()}*${run()}*`, () => `L:*${run()}`];
+    return shapes[Math.floor(next() * shapes.length)]();
+  });
+
   beforeAll(async () => {
     server = await RedisServer.start();
     redis = server.client();
-    await redis.mset(keys.flatMap((key) => [key, '1']));
+    await redis.mset([...keys, ...longKeys].flatMap((key) => [key, '1']));
   });
 
   afterAll(async () => {
@@ -67,12 +76,16 @@ describe('compileGlob selects what SCAN MATCH selects on a real redis-server', (
     return found.sort();
   }
 
-  it(`agrees on ${patterns.length} patterns over ${keys.length} keys`, async () => {
+  it.each([
+    ['short', patterns, keys],
+    ['long', longPatterns, longKeys],
+  ])('agrees on %s patterns and keys', async (_name, patterns, keys) => {
     const disagreements: { pattern: string; redis: string[]; ours: string[] }[] = [];
+    const allKeys = [...keys, ...(keys === longKeys ? [] : longKeys)];
     const byRedis = await Promise.all(patterns.map((pattern) => scanMatch(pattern)));
     patterns.forEach((pattern, i) => {
       const glob = compileGlob(pattern);
-      const ours = keys.filter((key) => glob.matches(key)).map(asRedisKey).sort();
+      const ours = allKeys.filter((key) => glob.matches(key)).map(asRedisKey).sort();
       if (JSON.stringify(ours) !== JSON.stringify(byRedis[i])) disagreements.push({ pattern, redis: byRedis[i], ours });
     });
     expect(disagreements.slice(0, 5)).toEqual([]);

@@ -8,9 +8,10 @@
  * Redis's stringmatchlen matches an empty key only with an empty pattern; cache keys are never
  * empty, so here `*` simply matches any run of bytes, none included.
  *
- * Matching never backtracks more than to the last `*` seen (the classic two-pointer wildcard
- * algorithm), so it takes at most O(key bytes x pattern length) whatever the pattern: a RegExp
- * built from `*` backtracks exponentially on patterns such as `*?*?*?*?*!`.
+ * Matching never backtracks: each run of tokens between stars is placed once, at its leftmost
+ * place, found by bit-parallel shift-and, so a key costs O(key bytes x pattern length / 32) at
+ * worst, whatever the pattern. A RegExp built from `*` backtracks exponentially on patterns such
+ * as `*?*?*?*?*!`, and even the classic two-pointer wildcard algorithm costs O(bytes x pattern).
  */
 export interface GlobMatcher {
   /** Whether `key` is selected by the pattern, as `SCAN ... MATCH pattern` would select it. */
@@ -30,8 +31,6 @@ export function escapeGlob(text: string): string {
 /** Token codes: 0..255 a literal byte, STAR any run of bytes, ANY one byte, CLASS + i the i-th class. */
 const STAR = -1;
 const ANY = -2;
-/** Past the last token: matches no byte. */
-const END = -3;
 const CLASS = 256;
 
 interface ParsedGlob {
@@ -102,47 +101,120 @@ function signed(byte: number): number {
   return byte >= 0x80 ? byte - 0x100 : byte;
 }
 
+/**
+ * A run of one-byte tokens between two stars, with its shift-and masks: bit j of word w of
+ * masks[byte * words + w] is set when token 32w + j matches that byte.
+ */
+interface Segment {
+  tokens: Int32Array;
+  words: number;
+  masks: Int32Array;
+}
+
 class CompiledGlob implements GlobMatcher {
   /** Reused for every key: matching allocates nothing but a larger buffer for a longer key. */
   private static buffer = new Uint8Array(1024);
+  private static state = new Int32Array(32);
+  /** `prefix *middle[0]* ... *middle[k]* suffix`, or only `prefix` when the pattern has no star. */
+  private readonly prefix: Segment;
+  private readonly middle: Segment[];
+  private readonly suffix: Segment | undefined;
 
-  constructor(private readonly glob: ParsedGlob) {}
+  constructor(private readonly glob: ParsedGlob) {
+    const segments: Segment[] = [];
+    let start = 0;
+    const tokens = glob.tokens;
+    for (let i = 0; i <= tokens.length; i++) {
+      if (i === tokens.length || tokens[i] === STAR) {
+        segments.push(this.segment(tokens.subarray(start, i)));
+        start = i + 1;
+      }
+    }
+    this.prefix = segments[0];
+    this.suffix = segments.length > 1 ? segments[segments.length - 1] : undefined;
+    this.middle = segments.slice(1, -1);
+  }
 
   matches(key: string): boolean {
     if (CompiledGlob.buffer.length < key.length * 3) CompiledGlob.buffer = new Uint8Array(key.length * 3);
     const bytes = CompiledGlob.buffer;
-    const length = utf8.encodeInto(key, bytes).written;
-    return this.matchBytes(bytes, length);
+    return this.matchBytes(bytes, utf8.encodeInto(key, bytes).written);
   }
 
   /**
-   * Walks key and pattern together; on a mismatch, lets the last `*` seen swallow one more byte and
-   * resumes just after it. Earlier stars never need revisiting: whatever they could swallow more,
-   * the last one can swallow too.
+   * The prefix must match at the start and the suffix at the end; each segment between stars is
+   * then taken at its leftmost place after the previous one (a later place never leaves more room
+   * to the rest). Each leftmost place is found with shift-and, one pass over the bytes, so a key
+   * costs O(bytes x segment words) whatever the pattern: no backtracking at all.
    */
   private matchBytes(s: Uint8Array, n: number): boolean {
-    const { tokens, classes } = this.glob;
-    const m = tokens.length;
-    let p = 0;
-    let i = 0;
-    let starAt = -1;
-    let resumeAt = 0;
-    while (i < n) {
-      const token = p < m ? tokens[p] : END;
-      if (token === STAR) {
-        starAt = p++;
-        resumeAt = i;
-      } else if (token === ANY || token === s[i] || (token >= CLASS && classes[token - CLASS][s[i]] === 1)) {
-        p++;
-        i++;
-      } else if (starAt >= 0) {
-        p = starAt + 1;
-        i = ++resumeAt;
-      } else {
-        return false;
-      }
+    const prefixLength = this.prefix.tokens.length;
+    if (this.suffix === undefined) return n === prefixLength && this.matchesAt(this.prefix, s, 0);
+    const end = n - this.suffix.tokens.length;
+    if (end < prefixLength || !this.matchesAt(this.prefix, s, 0) || !this.matchesAt(this.suffix, s, end)) return false;
+    let from = prefixLength;
+    for (const segment of this.middle) {
+      const found = this.leftmost(segment, s, from, end);
+      if (found < 0) return false;
+      from = found + segment.tokens.length;
     }
-    while (p < m && tokens[p] === STAR) p++;
-    return p === m;
+    return true;
+  }
+
+  private matchesAt(segment: Segment, s: Uint8Array, at: number): boolean {
+    const { tokens } = segment;
+    for (let j = 0; j < tokens.length; j++) if (!this.tokenMatches(tokens[j], s[at + j])) return false;
+    return true;
+  }
+
+  /** Where `segment` first occurs wholly inside s[from, end), or -1. */
+  private leftmost(segment: Segment, s: Uint8Array, from: number, end: number): number {
+    const { words, masks } = segment;
+    const length = segment.tokens.length;
+    if (end - from < length) return -1;
+    const last = words - 1;
+    const found = 1 << ((length - 1) & 31);
+    if (words === 1) {
+      let state = 0;
+      for (let i = from; i < end; i++) {
+        state = ((state << 1) | 1) & masks[s[i]];
+        if (state & found) return i - length + 1;
+      }
+      return -1;
+    }
+    if (CompiledGlob.state.length < words) CompiledGlob.state = new Int32Array(words);
+    const state = CompiledGlob.state;
+    state.fill(0, 0, words);
+    for (let i = from; i < end; i++) {
+      const row = s[i] * words;
+      let carry = 1;
+      for (let w = 0; w < words; w++) {
+        const word = state[w];
+        state[w] = ((word << 1) | carry) & masks[row + w];
+        carry = word >>> 31;
+      }
+      if (state[last] & found) return i - length + 1;
+    }
+    return -1;
+  }
+
+  private tokenMatches(token: number, byte: number): boolean {
+    return token === ANY || token === byte || (token >= CLASS && this.glob.classes[token - CLASS][byte] === 1);
+  }
+
+  private segment(tokens: Int32Array): Segment {
+    const words = Math.max(1, Math.ceil(tokens.length / 32));
+    const masks = new Int32Array(256 * words);
+    tokens.forEach((token, j) => {
+      const bit = 1 << (j & 31);
+      const w = j >> 5;
+      if (token >= 0 && token < 256) {
+        masks[token * words + w] |= bit;
+        return;
+      }
+      const table = token === ANY ? undefined : this.glob.classes[token - CLASS];
+      for (let byte = 0; byte < 256; byte++) if (table === undefined || table[byte] === 1) masks[byte * words + w] |= bit;
+    });
+    return { tokens, words, masks };
   }
 }
