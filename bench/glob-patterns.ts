@@ -5,9 +5,10 @@
  *
  *   npx ts-node --transpile-only bench/glob-patterns.ts [stars=5] [--long]
  *
- * `--long` also sends a pattern of 2,002 characters (never finishes on the RegExp matcher).
+ * `--worst` also sends the costliest message the limits allow. `--long` also sends a pattern of 2,002 characters (never finishes on the RegExp matcher).
  */
 import Redis from 'ioredis';
+import { INVALIDATION_MESSAGE_LIMITS } from '../src/cache/invalidation/invalidation-message-limits';
 import { startCacheContext } from '../test/support/cache-context';
 import { eventually, RedisServer } from '../test/support/redis-server';
 
@@ -27,10 +28,15 @@ async function memoryPattern(): Promise<number> {
 }
 
 /** The longest gap between 1 ms ticks while the instance handles one raw bus message. */
-async function busMessageStall(server: RedisServer, raw: string): Promise<{ stallMs: number; received: number; malformed: number }> {
+async function busMessageStall(
+  server: RedisServer,
+  raw: string,
+  keyCount = KEY_COUNT,
+  key = keyOf,
+): Promise<{ stallMs: number; received: number; malformed: number }> {
   const ctx = await startCacheContext({ keyPrefix: 'g:', redis: { url: server.url }, instanceId: 'victim' });
   await eventually(() => ctx.cache.stats().bus!.subscribed, 2_000, 5);
-  for (let i = 0; i < KEY_COUNT; i++) await ctx.cache.set(keyOf(i), i);
+  for (let i = 0; i < keyCount; i++) await ctx.cache.set(key(i), i);
   const before = ctx.cache.stats().bus!;
   let last = performance.now();
   let stallMs = 0;
@@ -64,6 +70,13 @@ async function main(): Promise<void> {
     if (!process.argv.includes('--long')) return;
     const long = await busMessageStall(server, message(['*?'.repeat(1000) + '*!']));
     console.log(`bus message with a 2002-char pattern: longest stall ${long.stallMs.toFixed(1)} ms (received ${long.received}, malformed ${long.malformed})`);
+    if (!process.argv.includes('--worst')) return;
+    // The costliest message within the limits: as many patterns as allowed, each a long run between
+    // stars that matches almost everywhere, over a large L1 of long keys.
+    const limits = INVALIDATION_MESSAGE_LIMITS;
+    const worst = Array.from({ length: limits.maxPatterns }, (_, i) => `*${'a'.repeat(150)}${i}*`);
+    const worstStall = await busMessageStall(server, message(worst), 10_000, (i) => 'a'.repeat(190) + String(i).padStart(10, '0'));
+    console.log(`bus message with ${limits.maxPatterns} worst patterns over 10,000 keys of 200 characters: longest stall ${worstStall.stallMs.toFixed(1)} ms`);
   } finally {
     await server.stop();
   }

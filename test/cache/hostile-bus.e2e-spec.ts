@@ -61,7 +61,7 @@ describe('a hostile message published raw on the bus channel', () => {
 
   it.each([
     ['a pattern over 1024 characters', message({ patterns: ['*?'.repeat(600) + '*!'] })],
-    ['more patterns than a message may hold', message({ patterns: Array.from({ length: 17 }, (_, i) => `${i}:*`) })],
+    ['more patterns than a message may hold', message({ patterns: ['a:*', 'b:*'] })],
     ['more keys than a message may hold', message({ keys: Array.from({ length: 10_001 }, (_, i) => String(i)) })],
     ['an unknown reason', message({ reason: 'because', clear: true })],
     ['a sentAt that is not a number', message({ sentAt: 'now', clear: true })],

@@ -58,7 +58,7 @@ describe('parseInvalidationMessage: only messages within bounds reach an instanc
     }
   });
 
-  it('accepts what the limits allow: 10,000 keys, 16 patterns of 1024 characters', () => {
+  it('accepts what the limits allow: 10,000 keys and a pattern of 1024 characters', () => {
     const patterns = Array.from({ length: LIMITS.maxPatterns }, () => '*?'.repeat(511) + '*!');
     expect(parseInvalidationMessage(raw({ keys: keysOf(LIMITS.maxItems), patterns }))?.keys).toHaveLength(LIMITS.maxItems);
   });
@@ -103,8 +103,20 @@ describe('encodeInvalidationMessages: no legitimate announcement is refused', ()
     expect(received({ ...base, keys })).toMatchObject({ keys, clear: false });
   });
 
-  it('announces clear, with the same reason, when there are more patterns than a message may hold', () => {
-    const patterns = keysOf(LIMITS.maxPatterns + 1, 3).map((p) => `${p}:*`);
+  it('sends a repair’s few patterns one to a message', () => {
+    const patterns = ['a:*', 'b:*', 'c:*'];
+    expect(received({ ...base, reason: 'repair', keys: ['k'], tags: ['t'], patterns })).toEqual({
+      count: 3,
+      keys: ['k'],
+      tags: ['t'],
+      patterns,
+      clear: false,
+      reasons: ['repair'],
+    });
+  });
+
+  it('announces clear, with the same reason, when there are more patterns than an announcement may spread', () => {
+    const patterns = keysOf(LIMITS.maxPatternsPerAnnouncement + 1, 3).map((p) => `${p}:*`);
     expect(received({ ...base, reason: 'repair', keys: ['a'], patterns })).toEqual({
       count: 1,
       keys: [],
