@@ -185,13 +185,20 @@ class CompiledGlob implements GlobMatcher {
     if (CompiledGlob.state.length < words) CompiledGlob.state = new Int32Array(words);
     const state = CompiledGlob.state;
     state.fill(0, 0, words);
+    // Only words up to the highest live one (plus the one it carries into) can change: a key that
+    // never gets far into the run costs one word a byte, however long the run.
+    let live = 0;
     for (let i = from; i < end; i++) {
       const row = s[i] * words;
+      const limit = live < words ? live + 1 : words;
       let carry = 1;
-      for (let w = 0; w < words; w++) {
+      live = 0;
+      for (let w = 0; w < limit; w++) {
         const word = state[w];
-        state[w] = ((word << 1) | carry) & masks[row + w];
+        const next = ((word << 1) | carry) & masks[row + w];
+        state[w] = next;
         carry = word >>> 31;
+        if (next !== 0) live = w + 1;
       }
       if (state[last] & found) return i - length + 1;
     }
