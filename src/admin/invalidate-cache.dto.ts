@@ -1,4 +1,5 @@
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { MAX_PATTERN_LENGTH } from '../cache';
 
 // Keys under "__cc:" are chat-cache's own bookkeeping (tag versions, the bus), not an operator's to drop.
 const NOT_INTERNAL = /^(?!__cc:)/;
@@ -22,6 +23,6 @@ export class InvalidateCacheDto {
 
   @IsOptional()
   @IsString()
-  @Length(1, 1024)
+  @Length(1, MAX_PATTERN_LENGTH) // what CacheService.invalidatePattern accepts
   pattern?: string;
 }

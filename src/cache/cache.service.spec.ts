@@ -341,6 +341,24 @@ describe('CacheService (memory driver)', () => {
   describe('invalidatePattern and clear', () => {
     beforeEach(() => boot());
 
+    it('a pattern that backtracks a RegExp exponentially is matched at once', async () => {
+      for (let i = 0; i < 1000; i++) await cache.set(`${'a'.repeat(190)}:${i}`, i);
+      await cache.set('ends-with!', 1);
+      await cache.invalidatePattern('nothing:*?*'); // once before timing: the bound is about freezing, not the JIT
+      const started = performance.now();
+      expect(await cache.invalidatePattern('*?*?*?*?*?*?*?*?*?*!')).toBe(1);
+      // Generous: the RegExp matcher took seconds on 5 stars over 100 shorter keys.
+      expect(performance.now() - started).toBeLessThan(50);
+      expect(memory.size).toBe(1000);
+    });
+
+    it('refuses a pattern over 1024 characters, naming the limit', async () => {
+      await expect(cache.invalidatePattern('a'.repeat(1025))).rejects.toThrow(
+        new RangeError('a key pattern may be at most 1024 characters long (got 1025)'),
+      );
+      await expect(cache.invalidatePattern('*'.repeat(1024))).resolves.toBe(0);
+    });
+
     it('invalidatePattern deletes only the matching keys and returns how many', async () => {
       await cache.set('user:1:profile', 'p1');
       await cache.set('user:1:sessions', 's1');
@@ -494,6 +512,7 @@ describe('CacheService (memory driver)', () => {
       ['set with an empty tag', (c) => c.set('k', 1, { tags: [''] }), TypeError],
       ['invalidateTags with a string', (c) => c.invalidateTags('user:1' as unknown as string[]), TypeError],
       ['invalidatePattern with an empty pattern', (c) => c.invalidatePattern(''), TypeError],
+      ['invalidatePattern with a pattern over 1024 characters', (c) => c.invalidatePattern('*'.repeat(1025)), RangeError],
       ['set with a negative ttlMs', (c) => c.set('k', 1, { ttlMs: -1 }), RangeError],
       ['set with a NaN ttlMs', (c) => c.set('k', 1, { ttlMs: NaN }), RangeError],
       ['getOrSet with a negative ttlMs', (c) => c.getOrSet('k', () => 1, { ttlMs: -5 }), RangeError],

@@ -10,7 +10,7 @@ import { CacheTelemetry } from './telemetry/cache-telemetry';
 import { MemoryStore } from './stores/memory.store';
 import { RedisEntry, RedisStore } from './stores/redis.store';
 import { isRepresentable } from './stores/value-codec';
-import { globToRegExp } from './util/glob';
+import { compileGlob } from './util/glob';
 import { assertKey, assertPattern, assertTags } from './util/keys';
 import { resolveTtlMs } from './util/ttl';
 
@@ -219,8 +219,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   /** Deletes the keys matching a Redis-style glob, inside the prefix only; returns how many. */
   async invalidatePattern(pattern: string): Promise<number> {
     assertPattern(pattern);
-    const matcher = globToRegExp(pattern);
-    this.markLoadsInvalidated([], (key) => matcher.test(key));
+    const glob = compileGlob(pattern);
+    this.markLoadsInvalidated([], (key) => glob.matches(key));
     let deleted = this.l1?.deletePattern(pattern) ?? 0;
     if (this.shared) deleted = (await this.shared.deletePattern(pattern)) ?? deleted;
     this.notify({ patterns: [pattern], reason: 'pattern' }, 'local');
@@ -380,8 +380,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     }
     if (message.tags?.length) l1.invalidateTags(message.tags);
     for (const pattern of message.patterns ?? []) {
-      const matcher = globToRegExp(pattern);
-      this.markLoadsInvalidated([], (key) => matcher.test(key));
+      const glob = compileGlob(pattern);
+      this.markLoadsInvalidated([], (key) => glob.matches(key));
       l1.deletePattern(pattern);
     }
     this.notify(message, 'remote');

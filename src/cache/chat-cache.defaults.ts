@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ChatCacheOptions, ResolvedChatCacheOptions } from './chat-cache.options';
+import { INVALIDATION_MESSAGE_LIMITS } from './invalidation/invalidation-message-limits';
 
 export const DEFAULT_KEY_PREFIX = 'chat:';
 export const DEFAULT_TTL_MS = 300_000;
@@ -59,6 +60,11 @@ export function resolveChatCacheOptions(options: ChatCacheOptions = {}): Resolve
   requirePositiveInteger('redis.circuitFailureThreshold', resolved.redis.circuitFailureThreshold);
   requirePositiveInteger('redis.circuitOpenMs', resolved.redis.circuitOpenMs);
   requirePositiveInteger('redis.connectTimeoutMs', resolved.redis.connectTimeoutMs);
+  const { instanceId } = resolved;
+  if (typeof instanceId !== 'string' || instanceId.length === 0 || instanceId.length > INVALIDATION_MESSAGE_LIMITS.maxInstanceChars) {
+    // Other instances would refuse its bus messages as malformed, and keep stale copies.
+    throw new Error(`ChatCacheModule: instanceId must be a non-empty string of at most ${INVALIDATION_MESSAGE_LIMITS.maxInstanceChars} characters`);
+  }
   return resolved;
 }
 

@@ -3,6 +3,7 @@ export { CHAT_CACHE_OPTIONS, MEMORY_STORE, REDIS_STORE } from './chat-cache.cons
 export type { CacheDriver, ChatCacheOptions, MemoryTierOptions, RedisTierOptions, ResolvedChatCacheOptions } from './chat-cache.options';
 export { resolveChatCacheOptions } from './chat-cache.defaults';
 export { CacheService } from './cache.service';
+export { MAX_PATTERN_LENGTH } from './util/keys';
 export type { CacheRefreshOptions, CacheSetOptions, InvalidationListener } from './cache.service';
 export type { CacheStats } from './cache-stats';
 export { CacheTelemetry } from './telemetry/cache-telemetry';

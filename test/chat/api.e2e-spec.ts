@@ -387,6 +387,14 @@ describe.each(chatModes())('the HTTP API ($name cache)', (mode) => {
 
         await request(admin.http).post('/cache/invalidate').set(bearer('let-me-in')).send({}).expect(400);
         await request(admin.http).post('/cache/invalidate').set(bearer('let-me-in')).send({ keys: ['__cc:bus'] }).expect(400);
+
+        // A pattern past the bound is refused by name; one within it, however hostile, answers at once.
+        const tooLong = await request(admin.http).post('/cache/invalidate').set(bearer('let-me-in')).send({ pattern: '*?'.repeat(513) }).expect(400);
+        expect(tooLong.body.message).toEqual(['pattern must be shorter than or equal to 1024 characters']);
+        const started = performance.now();
+        const hostile = await request(admin.http).post('/cache/invalidate').set(bearer('let-me-in')).send({ pattern: '*?'.repeat(511) + '*!' }).expect(200);
+        expect(hostile.body).toEqual({ invalidated: { keys: 0, tags: 0, pattern: 0 } });
+        expect(performance.now() - started).toBeLessThan(1_000); // generous: the RegExp matcher never finished
       } finally {
         await admin.close();
       }

@@ -3,6 +3,7 @@ import { closeRedisClient, reconnectDelayMs, RedisClient } from '../stores/redis
 import type { RedisStore } from '../stores/redis.store';
 import type { CacheTelemetry } from '../telemetry/cache-telemetry';
 import { InvalidationMessage, parseInvalidationMessage } from './invalidation-message';
+import { encodeInvalidationMessages } from './invalidation-message-encoder';
 
 export interface InvalidationBusStats {
   sent: number;
@@ -91,8 +92,10 @@ export class InvalidationBus {
   async publish(message: Omit<InvalidationMessage, 'instance' | 'sentAt'>): Promise<boolean> {
     const full: InvalidationMessage = { instance: this.instanceId, sentAt: Date.now(), ...message };
     try {
-      await this.store.publish(this.channel, JSON.stringify(full));
-      this.counters.sent++;
+      for (const raw of encodeInvalidationMessages(full)) {
+        await this.store.publish(this.channel, raw);
+        this.counters.sent++;
+      }
       return true;
     } catch {
       this.counters.publishErrors++;

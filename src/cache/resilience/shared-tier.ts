@@ -3,7 +3,7 @@ import { ReplyError } from 'ioredis';
 import { InvalidationBus, InvalidationBusStats } from '../invalidation/invalidation-bus';
 import { InvalidationMessage } from '../invalidation/invalidation-message';
 import { RedisEntry, RedisStore } from '../stores/redis.store';
-import { globToRegExp } from '../util/glob';
+import { compileGlob } from '../util/glob';
 import { L2Repairs, L2RepairJournal } from './l2-repair-journal';
 import { UnsentWrite, WriteOrder } from './write-order';
 
@@ -141,8 +141,8 @@ export class SharedTier {
   }
 
   deletePattern(pattern: string): Promise<number | undefined> {
-    const matcher = globToRegExp(pattern);
-    const matches = (key: string) => matcher.test(key);
+    const glob = compileGlob(pattern);
+    const matches = (key: string) => glob.matches(key);
     this.order.supersedeMatching(matches);
     return this.mutate({ patterns: [pattern], reason: 'pattern' }, () => this.order.removing(matches, this.store.deletePattern(pattern)));
   }

@@ -2,7 +2,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { LocalTagVersions } from '../invalidation/local-tag-versions';
 import { coarseNowMs } from '../util/coarse-clock';
 import { estimateBytes, estimateStringBytes } from '../util/estimate-bytes';
-import { globToRegExp } from '../util/glob';
+import { compileGlob } from '../util/glob';
 import { resolveTtlMs } from '../util/ttl';
 import { LruOrder } from './lru-order';
 
@@ -240,11 +240,11 @@ export class MemoryStore implements OnApplicationShutdown {
 
   /** Deletes the live keys matching a Redis-style glob; returns how many. */
   deletePattern(pattern: string): number {
-    const matcher = globToRegExp(pattern);
+    const glob = compileGlob(pattern);
     let deleted = 0;
     for (const [key, code] of this.slotOf) {
       const slot = slotIn(code);
-      if (!matcher.test(key) || this.dropIfStale(slot)) continue;
+      if (!glob.matches(key) || this.dropIfStale(slot)) continue;
       this.remove(slot);
       deleted++;
     }
@@ -254,11 +254,11 @@ export class MemoryStore implements OnApplicationShutdown {
 
   /** Live keys, optionally only those matching a Redis-style glob (`*`, `?`, `[...]`). */
   keys(pattern?: string): string[] {
-    const matcher = pattern === undefined ? undefined : globToRegExp(pattern);
+    const glob = pattern === undefined ? undefined : compileGlob(pattern);
     const keys: string[] = [];
     for (const [key, code] of this.slotOf) {
       if (this.dropIfStale(slotIn(code))) continue;
-      if (matcher === undefined || matcher.test(key)) keys.push(key);
+      if (glob === undefined || glob.matches(key)) keys.push(key);
     }
     return keys;
   }

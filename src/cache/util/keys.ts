@@ -14,9 +14,21 @@ export function assertKey(key: unknown): asserts key is string {
   }
 }
 
+/**
+ * The longest key pattern accepted, in UTF-16 characters, from a caller or the bus. Matching costs
+ * O(key bytes x pattern length) per key, so the bound caps what one pattern can cost. 1024 is what
+ * the admin API already allowed, room for an escaped key plus wildcards, and keeps a pattern under
+ * Redis's own cap of 1000 nested `*` (1024 characters hold at most 512 separate stars), past which
+ * Redis would match nothing while the memory tier still matched: both tiers always agree.
+ */
+export const MAX_PATTERN_LENGTH = 1024;
+
 export function assertPattern(pattern: unknown): asserts pattern is string {
   if (typeof pattern !== 'string' || pattern.length === 0) {
     throw new TypeError(`a key pattern must be a non-empty string (got ${describe(pattern)})`);
+  }
+  if (pattern.length > MAX_PATTERN_LENGTH) {
+    throw new RangeError(`a key pattern may be at most ${MAX_PATTERN_LENGTH} characters long (got ${pattern.length})`);
   }
 }
 
