@@ -9,6 +9,7 @@ import { eventually, RedisServer } from '../support/redis-server';
 describe('the invalidation bus after its connection drops', () => {
   let server: RedisServer;
   let spy: Redis;
+  let monitorSource: Redis;
   let monitor: Redis;
   let a: CacheContext;
   let b: CacheContext;
@@ -23,7 +24,9 @@ describe('the invalidation bus after its connection drops', () => {
     const options = { keyPrefix: 'resub:', redis: { url: server.url, commandTimeoutMs: 200, connectTimeoutMs: 500 } };
     a = await startCacheContext({ ...options, instanceId: 'A' });
     b = await startCacheContext({ ...options, instanceId: 'B' });
-    monitor = await server.client().monitor();
+    // monitor() opens a connection of its own: the client it came from must be closed too.
+    monitorSource = server.client();
+    monitor = await monitorSource.monitor();
     monitor.on('monitor', (_time: string, args: string[]) => {
       if (args[0]?.toLowerCase() === 'subscribe') subscribes.push(args);
     });
@@ -33,6 +36,7 @@ describe('the invalidation bus after its connection drops', () => {
     await a.close();
     await b.close();
     monitor.disconnect();
+    monitorSource.disconnect();
     spy.disconnect();
     await server.stop();
     process.off('unhandledRejection', onUnhandled);
