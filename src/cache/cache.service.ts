@@ -9,6 +9,7 @@ import { SingleFlight } from './single-flight';
 import { CacheTelemetry } from './telemetry/cache-telemetry';
 import { MemoryStore } from './stores/memory.store';
 import { RedisEntry, RedisStore } from './stores/redis.store';
+import { isFactoryFailure } from './util/factory-failure';
 import { globToRegExp } from './util/glob';
 import { assertKey, assertPattern, assertTags } from './util/keys';
 import { resolveTtlMs } from './util/ttl';
@@ -119,7 +120,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       try {
         value = await factory();
       } catch (error) {
-        this.counters.factoryErrors++;
+        if (isFactoryFailure(error)) this.counters.factoryErrors++;
         throw error;
       }
       if (value === undefined) return value;
