@@ -1,8 +1,15 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { ConsoleLogger, LogLevel } from '@nestjs/common';
-import { ConfigError, loadConfig } from './config';
+import { LogLevel } from '@nestjs/common';
+import { AppConfig, ConfigError, loadConfig } from './config';
 import { createApp } from './http/create-app';
+import { applyServerLimits } from './http/server-limits';
+import { AppLogger, printFatalLine } from './lifecycle/app-logger';
+import { describeBootError } from './lifecycle/boot-error';
+import { ConnectionTracker } from './lifecycle/connection-tracker';
+import { prepareDatabaseDirectory } from './lifecycle/database-directory';
+import { shutDownOnSignals } from './lifecycle/graceful-shutdown';
+import { listen } from './lifecycle/listen';
 
 /** Levels at or above `level`, in Nest's order of severity. */
 function logLevelsFrom(level: LogLevel): LogLevel[] {
@@ -10,24 +17,38 @@ function logLevelsFrom(level: LogLevel): LogLevel[] {
   return order.slice(0, order.indexOf(level) + 1);
 }
 
+function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // LOG_FORMAT may be the variable at fault: JSON only when it is valid and says json.
+    printFatalLine(`Invalid configuration: ${error.message}`, process.env.LOG_FORMAT?.trim() === 'json');
+    process.exit(1);
+  }
+}
+
 async function bootstrap(): Promise<void> {
   // A .env file is optional: every variable has a default (see .env.example).
   if (existsSync('.env')) process.loadEnvFile('.env');
-  let config;
+  const config = loadConfigOrExit();
+  const logger = new AppLogger({ json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) });
   try {
-    config = loadConfig();
+    prepareDatabaseDirectory(config.databasePath);
+    const app = await createApp(config, logger);
+    const server = app.getHttpServer();
+    applyServerLimits(server);
+    const tracker = new ConnectionTracker(server);
+    await app.init();
+    await listen(server, config.port);
+    shutDownOnSignals(app, server, tracker, { drainTimeoutMs: config.shutdownTimeoutMs, logger });
+    logger.log(`chat-cache listening on http://localhost:${config.port} (POST /users to begin, GET /health)`, 'Bootstrap');
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Invalid configuration: ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
+    const { line, stack } = describeBootError(error, config.databasePath);
+    if (stack !== undefined) logger.debug(stack, 'Bootstrap');
+    printFatalLine(`Cannot start: ${line}`, config.logFormat === 'json');
+    process.exit(1);
   }
-  const logLevels = logLevelsFrom(config.logLevel);
-  const app = await createApp(config, config.logFormat === 'json' ? new ConsoleLogger({ json: true, logLevels }) : logLevels);
-  app.enableShutdownHooks();
-  await app.listen(config.port);
-  console.log(`chat-cache listening on http://localhost:${config.port} (POST /users to begin, GET /health)`);
 }
 
 void bootstrap();

@@ -10,6 +10,7 @@ import { CacheTelemetry } from './telemetry/cache-telemetry';
 import { MemoryStore } from './stores/memory.store';
 import { RedisEntry, RedisStore } from './stores/redis.store';
 import { isRepresentable } from './stores/value-codec';
+import { isFactoryFailure } from './util/factory-failure';
 import { compileGlob } from './util/glob';
 import { assertKey, assertPattern, assertTags } from './util/keys';
 import { resolveTtlMs } from './util/ttl';
@@ -146,7 +147,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       try {
         value = await factory();
       } catch (error) {
-        this.counters.factoryErrors++;
+        if (isFactoryFailure(error)) this.counters.factoryErrors++;
         throw error;
       }
       if (value === undefined) return value;
@@ -260,7 +261,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       try {
         value = await factory();
       } catch (error) {
-        this.counters.factoryErrors++;
+        if (isFactoryFailure(error)) this.counters.factoryErrors++;
         throw error;
       }
       if (value === undefined || (stored !== undefined && isUnchanged(stored, value))) return value;

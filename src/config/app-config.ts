@@ -11,6 +11,10 @@ export interface AppConfig {
   logFormat: 'text' | 'json';
   jwtSecret: string | undefined;
   adminToken: string | undefined;
+  /** Unset: GET /metrics is open; set: it needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined;
+  /** Longest a shutdown waits for requests in flight before it closes their connections. */
+  shutdownTimeoutMs: number;
   cache: {
     driver: CacheDriver | undefined;
     keyPrefix: string;

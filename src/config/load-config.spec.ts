@@ -12,6 +12,8 @@ describe('loadConfig', () => {
       logFormat: 'text',
       jwtSecret: undefined,
       adminToken: undefined,
+      metricsToken: undefined,
+      shutdownTimeoutMs: 10_000,
       cache: {
         driver: undefined,
         keyPrefix: 'chat:',
@@ -37,6 +39,8 @@ describe('loadConfig', () => {
       ADMIN_TOKEN: 'admin',
       LOG_LEVEL: 'debug',
       LOG_FORMAT: 'json',
+      METRICS_TOKEN: 'scraper',
+      SHUTDOWN_TIMEOUT_MS: '2500',
     });
     expect(config.port).toBe(8080);
     expect(config.databasePath).toBe(':memory:');
@@ -50,6 +54,12 @@ describe('loadConfig', () => {
     expect(config.adminToken).toBe('admin');
     expect(config.logLevel).toBe('debug');
     expect(config.logFormat).toBe('json');
+    expect(config.metricsToken).toBe('scraper');
+    expect(config.shutdownTimeoutMs).toBe(2500);
+  });
+
+  it('takes a JWT_SECRET of 32 characters in production', () => {
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).jwtSecret).toBe('x'.repeat(32));
   });
 
   it('splits REDIS_CLUSTER_NODES', () => {
@@ -76,6 +86,11 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['LOG_FORMAT', { LOG_FORMAT: 'xml' }],
     ['JWT_SECRET', { NODE_ENV: 'production' }],
+    ['JWT_SECRET', { NODE_ENV: 'production', JWT_SECRET: 'abcde' }],
+    ['JWT_SECRET', { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) }],
+    ['REDIS_URL', { REDIS_URL: 'redis://localhost:6379', REDIS_CLUSTER_NODES: 'a:7000' }],
+    ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: 'soon' }],
+    ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '3600001' }],
   ])('a bad %s stops the boot with a message naming it', (variable, env) => {
     let error: unknown;
     try {
@@ -87,5 +102,23 @@ describe('loadConfig', () => {
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as ConfigError).message.startsWith(variable)).toBe(true);
     expect((error as ConfigError).message).not.toContain('\n');
+  });
+
+  it('reports a REDIS_URL without a scheme as given, with the URL to use', () => {
+    expect(() => loadConfig({ REDIS_URL: 'localhost:6379' })).toThrow(
+      'REDIS_URL must be redis://host:port or rediss://host:port (got "localhost:6379"); did you mean redis://localhost:6379?',
+    );
+  });
+
+  it('never repeats a password of REDIS_URL in its error', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://user:hunter2@cache:6379' })).toThrow(
+      'REDIS_URL must be redis://host:port or rediss://host:port (got "http://***@cache:6379")',
+    );
+  });
+
+  it('does not repeat a short production JWT_SECRET in its error', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'abcde' })).toThrow(
+      'JWT_SECRET must be at least 32 characters when NODE_ENV=production (got 5; e.g. openssl rand -base64 48)',
+    );
   });
 });

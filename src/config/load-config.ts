@@ -19,15 +19,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
   clusterNodes?.forEach((node) => {
     if (!/^[^\s:]+:\d{1,5}$/.test(node)) throw new ConfigError('REDIS_CLUSTER_NODES', `must be host:port,host:port (got "${node}")`);
   });
+  // The cache would quietly take the cluster and ignore the URL: an operator who set both meant one of them.
+  if (redisUrl !== undefined && clusterNodes !== undefined) {
+    throw new ConfigError('REDIS_URL', 'and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis server or REDIS_CLUSTER_NODES for a Redis Cluster, not both');
+  }
   const driver = oneOf(env, 'CACHE_DRIVER', CACHE_DRIVERS, undefined);
   if (driver !== undefined && driver !== 'memory' && !redisUrl && !clusterNodes) {
     throw new ConfigError('CACHE_DRIVER', `is ${driver} but neither REDIS_URL nor REDIS_CLUSTER_NODES is set`);
   }
   const nodeEnv = optional(env, 'NODE_ENV') ?? 'development';
   const jwtSecret = optional(env, 'JWT_SECRET');
-  if (nodeEnv === 'production' && jwtSecret === undefined) {
-    throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production');
-  }
+  if (nodeEnv === 'production') requireProductionSecret(jwtSecret);
   return {
     nodeEnv,
     port: integer(env, 'PORT', 3000, 1, 65535),
@@ -36,6 +38,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const, 'text'),
     jwtSecret,
     adminToken: optional(env, 'ADMIN_TOKEN'),
+    metricsToken: optional(env, 'METRICS_TOKEN'),
+    // Bounded by an hour: setTimeout fires at once for delays beyond 2^31 ms, which would skip the drain.
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3_600_000),
     cache: {
       driver,
       keyPrefix: optional(env, 'CACHE_KEY_PREFIX') ?? 'chat:',
@@ -75,14 +80,34 @@ function oneOf<T extends string, F extends T | undefined>(env: Env, name: string
   return raw as T;
 }
 
+/** Shorter secrets can be brute-forced offline from one token: HS256 needs at least 256 bits of key. */
+const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
+function requireProductionSecret(secret: string | undefined): void {
+  if (secret === undefined) throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production (e.g. openssl rand -base64 48)');
+  if (secret.length < MIN_PRODUCTION_SECRET_LENGTH) {
+    throw new ConfigError(
+      'JWT_SECRET',
+      `must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters when NODE_ENV=production (got ${secret.length}; e.g. openssl rand -base64 48)`,
+    );
+  }
+}
+
 function requireRedisUrl(url: string): void {
-  let parsed: URL;
+  // Without "scheme://", URL() would read "localhost:6379" as the scheme "localhost:": say what was given instead.
+  const hint = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? '' : `; did you mean redis://${url}?`;
+  let parsed: URL | undefined;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError('REDIS_URL', 'must be a URL such as redis://localhost:6379');
+    parsed = undefined;
   }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new ConfigError('REDIS_URL', `must start with redis:// or rediss:// (got "${parsed.protocol}//")`);
+  if (parsed === undefined || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || hint !== '') {
+    throw new ConfigError('REDIS_URL', `must be redis://host:port or rediss://host:port (got "${withoutPassword(url)}")${hint}`);
   }
+}
+
+/** Boot errors end up in log files: a password in the URL must not. */
+function withoutPassword(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, '//***@');
 }

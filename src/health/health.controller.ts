@@ -29,6 +29,23 @@ export class HealthController {
       throw new ServiceUnavailableException(withNonCritical(error.getResponse() as HealthCheckResult, redis));
     }
   }
+
+  /** Liveness: 200 while the process answers HTTP at all; a failing liveness probe restarts it. */
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /**
+   * Readiness: 200 when the database answers, 503 when it does not. Redis is left out on purpose:
+   * without it the instance serves from memory, and pulling every instance out of the load
+   * balancer because Redis blinked would turn a slower cache into an outage.
+   */
+  @Get('ready')
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.database.check()]);
+  }
 }
 
 /** Adds a non-critical indicator to terminus's result: in `details`, and in `info` or `error`, without changing `status`. */

@@ -1,3 +1,5 @@
+import { FactoryOutcome } from '../util/factory-failure';
+
 /**
  * CacheService reads `undefined` as "no value", so a method that returns undefined would be called
  * on every read. The wrappers store this marker instead and turn it back into undefined on the way
@@ -26,6 +28,8 @@ export function unboxResult(value: unknown): unknown {
  * wrapper tells it from a cache failure: the method's error is rethrown unchanged (to the caller
  * and to every caller that joined the same load), a cache failure is absorbed.
  */
-export class MethodFailure {
-  constructor(readonly error: unknown) {}
+export class MethodFailure extends FactoryOutcome {
+  constructor(readonly error: unknown) {
+    super();
+  }
 }

@@ -2,6 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor, StreamableF
 import { ApplicationConfig, Reflector } from '@nestjs/core';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { CacheService } from '../cache.service';
+import { FactoryOutcome } from '../util/factory-failure';
 import { CachedHttpResponse, cachedHttpResponse, isCachedHttpResponse } from './cached-http-response';
 import { HttpCacheErrorLog } from './http-cache-error-log';
 import { HttpCacheableRequest, httpCacheKey, httpCachePartition } from './http-cache-key';
@@ -178,11 +179,17 @@ function sameResponse(stored: CachedHttpResponse, fresh: CachedHttpResponse): bo
 }
 
 /** A handler's error, carried through getOrSet (to joined callers too) and rethrown unchanged. */
-class HandlerFailure {
-  constructor(readonly error: unknown) {}
+class HandlerFailure extends FactoryOutcome {
+  constructor(readonly error: unknown) {
+    super();
+  }
 }
 
 /** A handler result that is not a JSON body: answered as is, and never stored. */
-class UncacheableResult {
-  constructor(readonly result: unknown) {}
+class UncacheableResult extends FactoryOutcome {
+  readonly error = undefined;
+
+  constructor(readonly result: unknown) {
+    super();
+  }
 }

@@ -46,7 +46,11 @@ function busOnly(read: (bus: NonNullable<CacheStats['bus']>) => Sample[]) {
 const one = (value: number): Sample[] => [[{}, value]];
 const flag = (on: boolean) => (on ? 1 : 0);
 
-/** Everything `stats()` counts, as Prometheus names it (`_total` counters, plain gauges). */
+/**
+ * Everything `stats()` counts, as Prometheus names it (`_total` counters, plain gauges). Not its
+ * hit ratios: they are since the start of the process, so a drop an hour ago hardly moves them;
+ * docs/operations.md gives the PromQL for a ratio over a window, from the counters.
+ */
 export const CACHE_STAT_METRICS: CacheStatMetric[] = [
   {
     name: 'chat_cache_requests_total',
@@ -82,13 +86,6 @@ export const CACHE_STAT_METRICS: CacheStatMetric[] = [
   { name: 'chat_cache_bytes', help: 'Estimated bytes held', type: 'gauge', labelNames: ['tier'], read: memoryOnly((m) => m.bytes) },
   { name: 'chat_cache_max_entries', help: 'Bound on entries', type: 'gauge', labelNames: ['tier'], read: memoryOnly((m) => m.maxEntries) },
   { name: 'chat_cache_max_bytes', help: 'Bound on estimated bytes', type: 'gauge', labelNames: ['tier'], read: memoryOnly((m) => m.maxBytes) },
-  {
-    name: 'chat_cache_hit_ratio',
-    help: 'Hits over lookups since start (0..1): all lookups, and by tier',
-    type: 'gauge',
-    labelNames: ['tier'],
-    read: (s) => [[{ tier: 'all' }, s.hitRatio] as const, ...tiers(s).flatMap(([tier, t]) => (t ? [[{ tier }, t.hitRatio] as const] : []))],
-  },
   {
     name: 'chat_cache_redis_errors_total',
     help: 'Redis calls that failed, by kind: error, timeout, or rejected by the open circuit',
@@ -167,7 +164,7 @@ export const CACHE_STAT_METRICS: CacheStatMetric[] = [
     read: (s) => one(s.singleFlight.invalidatedLoads),
   },
   { name: 'chat_cache_factory_calls_total', help: 'Factory (loader) calls on misses', type: 'counter', labelNames: [], read: (s) => one(s.factory.calls) },
-  { name: 'chat_cache_factory_errors_total', help: 'Factory calls that threw', type: 'counter', labelNames: [], read: (s) => one(s.factory.errors) },
+  { name: 'chat_cache_factory_errors_total', help: 'Factory calls that failed (an HTTP 4xx the factory threw, such as a NotFound, is its answer, not counted)', type: 'counter', labelNames: [], read: (s) => one(s.factory.errors) },
   {
     name: 'chat_cache_factory_uncacheable_total',
     help: 'Factory results served but not cached because no tier can hold them (a function, a symbol)',

@@ -1,9 +1,11 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, UseGuards } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { METRICS_REGISTRY, processMetricsRegistry } from './metrics-registry';
+import { MetricsTokenGuard } from './metrics-token.guard';
 
 /** Prometheus text: this application's metrics, then the process's (Node's default metrics). */
 @Controller('metrics')
+@UseGuards(MetricsTokenGuard)
 export class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}
 
