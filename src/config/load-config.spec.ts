@@ -2,7 +2,7 @@ import { ConfigError } from './config-error';
 import { loadConfig } from './load-config';
 
 describe('loadConfig', () => {
-  it('boots on an empty environment with the defaults of DESIGN.md', () => {
+  it('boots on an empty environment with the defaults the README lists', () => {
     const config = loadConfig({});
     expect(config).toEqual({
       nodeEnv: 'development',

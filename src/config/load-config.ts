@@ -9,7 +9,7 @@ const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbo
 const CACHE_DRIVERS: CacheDriver[] = ['memory', 'redis', 'hybrid'];
 
 /**
- * The one place that reads the environment (DESIGN.md's configuration table). Unset or empty
+ * The one place that reads the environment (the README's configuration table). Unset or empty
  * variables take their defaults; a bad value throws a ConfigError naming the variable.
  */
 export function loadConfig(env: Env = process.env): AppConfig {

@@ -3,7 +3,7 @@ import { bearer, ChatApp, startChatApp } from '../support/chat-app';
 import { chatModes } from '../support/chat-modes';
 
 /**
- * Every bad input of DESIGN.md's list answers a 4xx in Nest's error shape whose message names the
+ * Every bad input the README lists answers a 4xx in Nest's error shape whose message names the
  * problem: never a 5xx, and nothing is written.
  */
 describe.each(chatModes())('bad input ($name cache)', (mode) => {
