@@ -142,14 +142,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
         return this.hit(entry.value);
       }
       this.counters.misses++;
-      this.counters.factoryCalls++;
-      let value: T;
-      try {
-        value = await factory();
-      } catch (error) {
-        if (isFactoryFailure(error)) this.counters.factoryErrors++;
-        throw error;
-      }
+      const value = await this.callFactory(factory);
       if (value === undefined) return value;
       if (!isRepresentable(value)) {
         this.counters.factoryUncacheable++;
@@ -256,14 +249,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
         ? await Promise.all([storedLocally === undefined ? this.shared.read<T>(key) : undefined, this.shared.snapshotTags(tags, ttlMs)])
         : [undefined, undefined];
       const stored = storedLocally ?? storedShared?.value;
-      this.counters.factoryCalls++;
-      let value: T;
-      try {
-        value = await factory();
-      } catch (error) {
-        if (isFactoryFailure(error)) this.counters.factoryErrors++;
-        throw error;
-      }
+      const value = await this.callFactory(factory);
       if (value === undefined || (stored !== undefined && isUnchanged(stored, value))) return value;
       if (flight.invalidated) {
         this.counters.invalidatedLoads++;
@@ -327,7 +313,18 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     return this.shared !== undefined && this.l1 !== undefined && !this.l1.fits(key, value);
   }
 
-  private hit<T>(value: T): T {
+  /** Calls a factory, counting the call and, when it is a real failure (see isFactoryFailure), its error. */
+  private async callFactory<T>(factory: () => T | Promise<T>): Promise<T> {
+    this.counters.factoryCalls++;
+    try {
+      return await factory();
+    } catch (error) {
+      if (isFactoryFailure(error)) this.counters.factoryErrors++;
+      throw error;
+    }
+  }
+
+    private hit<T>(value: T): T {
     this.counters.hits++;
     return value;
   }
