@@ -54,7 +54,10 @@ export async function hitPathContenders(page: object, names: { ours: string; cac
     user: { id: userId },
   };
   const headers = new Map<string, string>();
-  const response = { setHeader: (name: string, value: string) => headers.set(name.toLowerCase(), value) };
+  const response = {
+    setHeader: (name: string, value: string) => headers.set(name.toLowerCase(), value),
+    getHeader: (name: string) => headers.get(name.toLowerCase()),
+  };
   const context = {
     getType: () => 'http',
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),

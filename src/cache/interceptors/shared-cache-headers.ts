@@ -21,6 +21,10 @@ export function setSharedCacheHeaders(response: HeaderWritableResponse, partitio
 
 function addVary(response: HeaderWritableResponse, field: string): void {
   const current = response.getHeader('Vary');
+  if (current === undefined) {
+    response.setHeader('Vary', field); // nearly every request: nothing to merge with
+    return;
+  }
   const fields = (Array.isArray(current) ? current.join(',') : typeof current === 'string' ? current : '')
     .split(',')
     .map((item) => item.trim())

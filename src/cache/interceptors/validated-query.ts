@@ -55,7 +55,7 @@ export class ValidatedQueries {
     if (parameters === null) return rawQuery;
     let remembered = this.remembered.get(route.handler);
     if (remembered === undefined) this.remembered.set(route.handler, (remembered = new Map()));
-    const raw = stableJson(rawQuery);
+    const raw = isEmptyObject(rawQuery) ? '' : stableJson(rawQuery); // most requests have no query
     if (remembered.has(raw)) return remembered.get(raw);
     const query = await this.runPipes(parameters, rawQuery);
     if (remembered.size >= REMEMBERED_QUERIES_PER_HANDLER) remembered.clear();
@@ -115,4 +115,10 @@ function readQueryParameters({ controller, handler }: RouteHandler): readonly Qu
 
 function isPipeInstance(pipe: unknown): pipe is PipeTransform {
   return typeof pipe === 'object' && pipe !== null && typeof (pipe as PipeTransform).transform === 'function';
+}
+
+function isEmptyObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  for (const _ in value) return false;
+  return true;
 }
