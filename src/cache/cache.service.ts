@@ -149,11 +149,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
         return value;
       }
       this.keepUnlessInvalidated(flight, () => {
-        if (this.oversizedForL1(key, value)) {
-          this.l1!.dropOversized(key);
-          return;
-        }
-        this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
+        // A value L1 refuses as oversized goes to neither tier.
+        if (this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined) === false) return;
         this.shared?.writeInBackground(key, value, ttlMs, tags, tagVersions, () => this.l1?.delete(key));
       });
       return value;
@@ -176,14 +173,13 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     }
     if (!isRepresentable(value)) throw new TypeError(`cannot cache a ${typeof value} under "${key}": no tier could give it back`);
     this.markLoadsInvalidated([key]);
-    if (this.oversizedForL1(key, value)) {
-      this.l1!.dropOversized(key);
-      await this.shared!.delete([key]);
+    // Both tiers are changed in this tick, L1 first: a delete or clear called before this set
+    // settles then finds the value in L1 and reaches Redis after it (see WriteOrder). A value L1
+    // refuses as oversized goes to neither tier: Redis drops the key's older value instead.
+    if (this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp: this.l1.tagStamp() } : undefined) === false) {
+      await this.shared?.delete([key]);
       return;
     }
-    // Both tiers are changed in this tick, L1 first: a delete or clear called before this set
-    // settles then finds the value in L1 and reaches Redis after it (see WriteOrder).
-    this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp: this.l1.tagStamp() } : undefined);
     const stored = await this.shared?.write(key, value, ttlMs, tags);
     if (stored === false) this.l1?.delete(key); // Redis refused it as oversized: neither tier keeps it
   }
@@ -260,7 +256,10 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       this.reads.invalidate([key]);
       // As in `set`: L1 in this tick, then Redis, so that a delete or clear called during the write
       // reaches both tiers after this value (see WriteOrder).
-      this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
+      if (this.l1?.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined) === false) {
+        await this.shared?.delete([key]); // oversized: neither tier keeps it
+        return value;
+      }
       const written = await this.shared?.write(key, value, ttlMs, tags, tagVersions);
       if (written === false) this.l1?.delete(key); // oversized for Redis: neither tier keeps it
       return value;
@@ -302,15 +301,6 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       factory: { calls: factoryCalls, errors: factoryErrors, uncacheable: factoryUncacheable },
       listenerErrors,
     };
-  }
-
-  /**
-   * Each tier bounds an entry by its own measure (L1 its heap estimate, Redis the encoded bytes);
-   * in hybrid mode a value L1 refuses is not written to Redis either, so that it is in neither tier.
-   * (Memory-only: L1's own check suffices. Redis refusing is handled where its write answers.)
-   */
-  private oversizedForL1(key: string, value: unknown): boolean {
-    return this.shared !== undefined && this.l1 !== undefined && !this.l1.fits(key, value);
   }
 
   /** Calls a factory, counting the call and, when it is a real failure (see isFactoryFailure), its error. */

@@ -163,17 +163,18 @@ export class MemoryStore implements OnApplicationShutdown {
    * Stores `value` for `ttlMs` (the default TTL when omitted, 0 for no expiry). `undefined` is
    * "no value" and deletes the key; a value estimated over `maxEntryBytes` is not cached (and any
    * older value of the key is dropped, so that a read never returns what was overwritten).
+   * Answers false when the value was refused as oversized.
    */
-  set(key: string, value: unknown, ttlMs?: number, tagging?: MemoryTagging): void {
+  set(key: string, value: unknown, ttlMs?: number, tagging?: MemoryTagging): boolean {
     const ttl = resolveTtlMs(ttlMs, this.defaultTtlMs);
     if (value === undefined) {
       this.delete(key);
-      return;
+      return true;
     }
     const bytes = this.entryBytes(key, value);
     if (bytes > this.options.maxEntryBytes) {
       this.dropOversized(key);
-      return;
+      return false;
     }
     const tags = tagging && tagging.tags.length > 0 ? tagging.tags : undefined;
     this.setCount++;
@@ -197,15 +198,11 @@ export class MemoryStore implements OnApplicationShutdown {
     this.slotStamps[slot] = tags === undefined ? 0 : (tagging!.stamp ?? this.tagVersions.stamp());
     this.totalBytes += bytes;
     this.evictOverflow();
+    return true;
   }
 
-  /** False when `set` would refuse the value as larger than `maxEntryBytes`. */
-  fits(key: string, value: unknown): boolean {
-    return this.entryBytes(key, value) <= this.options.maxEntryBytes;
-  }
-
-  /** Counts a value refused as oversized (here or by another tier) and drops the key's older value. */
-  dropOversized(key: string): void {
+  /** Counts a value refused as oversized and drops the key's older value. */
+  private dropOversized(key: string): void {
     this.oversizedCount++;
     this.delete(key);
   }

@@ -226,8 +226,7 @@ export class RedisStore implements OnApplicationShutdown {
    * Stores `value` for `ttlMs` (default TTL when omitted, 0 for never). With tags, pass the
    * `tagVersions` snapshot taken before the value was loaded, so that an invalidation that landed
    * during the load makes it stale; without a snapshot one is taken now.
-   */
-  /**
+   *
    * Answers false when the value was not stored because its encoding exceeds `maxEntryBytes`: the
    * key's older value is deleted instead, so that no reader gets what was overwritten. A value the
    * codec cannot represent is refused with a TypeError before any Redis call (not a Redis failure).
