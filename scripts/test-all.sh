@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test from a fresh clone on Debian: installs redis-server when missing (the tests start
-# their own servers on free ports), installs the locked dependencies, type-checks, runs Jest.
+# their own servers on free ports), installs the locked dependencies, type-checks, lints (ESLint and
+# Prettier's check), runs Jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ redis-server --version
 
 npm ci --no-audit --no-fund --loglevel=error
 npm run --silent typecheck
+npm run --silent lint
 
 results="$(mktemp)"
 status=0

@@ -91,7 +91,7 @@ class TransientCounter {
   calls = 0;
 
   @Cacheable({ key: 'transient:{0}' })
-  count(id: string): number {
+  count(_id: string): number {
     return ++this.calls;
   }
 }

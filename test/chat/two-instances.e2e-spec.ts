@@ -6,6 +6,7 @@ import { SharedChatInstances, startSharedChatInstances } from '../support/shared
 const COHERENCE_BOUND_MS = 100;
 
 /** Polls `read` until `seen` holds or the bound passes; answers whether it held in time. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies of several shapes
 async function seenWithin(boundMs: number, read: () => Promise<request.Response>, seen: (body: any) => boolean): Promise<boolean> {
   const deadline = Date.now() + boundMs;
   for (;;) {

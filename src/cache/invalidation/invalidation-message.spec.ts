@@ -30,6 +30,7 @@ describe('parseInvalidationMessage: only messages within bounds reach an instanc
     ['an instance id too long', raw({ instance: 'i'.repeat(LIMITS.maxInstanceChars + 1) })],
     ['no sentAt', JSON.stringify({ instance: 'A', reason: 'delete' })],
     ['a sentAt that is a string', raw({ sentAt: '1' })],
+    // eslint-disable-next-line no-loss-of-precision -- 1e999 is how a hostile JSON number becomes Infinity
     ['a sentAt that is not finite', raw({ sentAt: 1e999 })],
     ['an unknown reason', raw({ reason: 'because' })],
     ['no reason', JSON.stringify({ instance: 'A', sentAt: 1 })],

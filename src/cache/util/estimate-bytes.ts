@@ -39,6 +39,7 @@ const DICTIONARY_PROPERTY_BYTES = 48;
 const CHECKED_STRING_LENGTH = 64;
 const MAX_DEPTH = 64;
 /** Matches a character V8 cannot store in one byte; fails at once on a one-byte string (irregexp knows). */
+// eslint-disable-next-line no-control-regex -- the range starts at U+0000 on purpose: every one-byte character
 const TWO_BYTE_CHARACTER = /[^\u0000-\u00ff]/;
 
 export function estimateBytes(value: unknown, limit = Number.MAX_SAFE_INTEGER): number {
