@@ -26,7 +26,8 @@ async function main() {
   lags.sort((x, y) => x - y);
   const q = (p: number) => lags[Math.floor(p * (lags.length - 1))].toFixed(2);
   console.log(`coherence (set on A returns -> B reads new value), ms: p50 ${q(0.5)} p99 ${q(0.99)} max ${q(1)}`);
-  await a.close(); await b.close();
+  await a.close();
+  await b.close();
 
   const c = await startCacheContext({ keyPrefix: 'o:', redis: { url: server.url } }); // default timeout 250 ms
   server.freeze();

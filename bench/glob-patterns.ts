@@ -51,10 +51,14 @@ async function busMessageStall(
     last = now;
   }, 1);
   await publisher.publish('g:__cc:bus', raw);
-  await eventually(() => {
-    const bus = ctx.cache.stats().bus!;
-    return bus.received + bus.malformed > before.received + before.malformed;
-  }, 120_000, 1);
+  await eventually(
+    () => {
+      const bus = ctx.cache.stats().bus!;
+      return bus.received + bus.malformed > before.received + before.malformed;
+    },
+    120_000,
+    1,
+  );
   await new Promise((resolve) => setTimeout(resolve, 20));
   clearInterval(ticker);
   const after = ctx.cache.stats().bus!;
@@ -70,17 +74,23 @@ async function main(): Promise<void> {
   try {
     const message = (patterns: string[]) => JSON.stringify({ instance: 'hostile', sentAt: Date.now(), patterns, reason: 'pattern' });
     const shaped = await busMessageStall(server, message([pattern]));
-    console.log(`bus message with that pattern: longest stall ${shaped.stallMs.toFixed(1)} ms (received ${shaped.received}, malformed ${shaped.malformed})`);
+    console.log(
+      `bus message with that pattern: longest stall ${shaped.stallMs.toFixed(1)} ms (received ${shaped.received}, malformed ${shaped.malformed})`,
+    );
     if (!process.argv.includes('--long')) return;
     const long = await busMessageStall(server, message(['*?'.repeat(1000) + '*!']));
-    console.log(`bus message with a 2002-char pattern: longest stall ${long.stallMs.toFixed(1)} ms (received ${long.received}, malformed ${long.malformed})`);
+    console.log(
+      `bus message with a 2002-char pattern: longest stall ${long.stallMs.toFixed(1)} ms (received ${long.received}, malformed ${long.malformed})`,
+    );
     if (!process.argv.includes('--worst')) return;
     // The costliest message within the limits: as many patterns as allowed, each a long run between
     // stars that matches almost everywhere, over a large L1 of long keys.
     const limits = INVALIDATION_MESSAGE_LIMITS;
     const worst = Array.from({ length: limits.maxPatterns }, () => `*${'a'.repeat(150)}x*`);
     const worstStall = await busMessageStall(server, message(worst), 10_000, (i) => 'a'.repeat(190) + String(i).padStart(10, '0'));
-    console.log(`bus message with ${limits.maxPatterns} worst patterns over 10,000 keys of 200 characters: longest stall ${worstStall.stallMs.toFixed(1)} ms`);
+    console.log(
+      `bus message with ${limits.maxPatterns} worst patterns over 10,000 keys of 200 characters: longest stall ${worstStall.stallMs.toFixed(1)} ms`,
+    );
   } finally {
     await server.stop();
   }

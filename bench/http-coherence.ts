@@ -21,7 +21,11 @@ async function main(): Promise<void> {
     let staleReads = 0;
     for (let i = 1; i <= WRITES; i++) {
       await readOnB(); // B holds the current title
-      await request(a.http).patch(`/sessions/${session.id}`).set(bearer(token)).send({ title: `title ${i}` }).expect(200);
+      await request(a.http)
+        .patch(`/sessions/${session.id}`)
+        .set(bearer(token))
+        .send({ title: `title ${i}` })
+        .expect(200);
       const answered = performance.now();
       while ((await readOnB()).body.title !== `title ${i}`) staleReads++;
       delaysMs.push(performance.now() - answered);

@@ -37,7 +37,12 @@ async function main(): Promise<void> {
     noTTYOutput: true,
     notTTYSchedule: 10_000,
   });
-  const ctx: BenchContext = { warmupRounds, rounds, tick: (steps = 1) => bar.increment(steps), status: (text) => bar.update({ status: text }) };
+  const ctx: BenchContext = {
+    warmupRounds,
+    rounds,
+    tick: (steps = 1) => bar.increment(steps),
+    status: (text) => bar.update({ status: text }),
+  };
   bar.start(
     selected.reduce((sum, s) => sum + s.steps(ctx), 0),
     0,
@@ -59,7 +64,8 @@ async function main(): Promise<void> {
     scenarios: reports,
   });
   for (const report of reports) {
-    for (const goal of report.goals) console.log(`${goal.met ? 'met   ' : 'MISSED'} #${goal.scenario} ${goal.goal}: ${goal.value.toFixed(2)}${goal.unit}`);
+    for (const goal of report.goals)
+      console.log(`${goal.met ? 'met   ' : 'MISSED'} #${goal.scenario} ${goal.goal}: ${goal.value.toFixed(2)}${goal.unit}`);
   }
   console.log(`wrote ${files.json} and ${files.markdown} in ${Math.round((Date.now() - started) / 1000)} s`);
 }

@@ -68,7 +68,10 @@ async function run(
   console.log(`chat-cache demo: cache driver ${cache.stats().driver}${tiers}\n`);
 
   const total = USERS * SESSIONS_PER_USER * (1 + MESSAGES_PER_SESSION);
-  const bar = new SingleBar({ format: 'writing  {bar} {percentage}% | {value}/{total} sessions and messages', hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: 'writing  {bar} {percentage}% | {value}/{total} sessions and messages', hideCursor: true },
+    Presets.shades_classic,
+  );
   bar.start(total, 0);
   const targets: Target[] = [];
   for (let u = 0; u < USERS; u++) {
@@ -89,7 +92,7 @@ async function run(
   // Each read once per distinct cache key, so the first pass is all misses.
   const perUser = targets.filter((_, i) => i % SESSIONS_PER_USER === 0);
   const reads: Record<string, [Target[], (t: Target) => Promise<unknown>]> = {
-    'getSession': [targets, (t) => sessions.getSession(t.userId, t.sessionId)],
+    getSession: [targets, (t) => sessions.getSession(t.userId, t.sessionId)],
     'listMessages (50)': [targets, (t) => sessions.listMessages(t.userId, t.sessionId, 50)],
     'listSessions (20)': [perUser, (t) => sessions.listSessions(t.userId, 20)],
     'search "cache redis"': [perUser, (t) => sessions.search(t.userId, { q: 'cache redis', limit: 20 })],
@@ -153,7 +156,9 @@ async function run(
   printTable([
     ['tier', 'hits', 'misses', 'hit ratio', 'entries', 'bytes'],
     ['all', stats.hits, stats.misses, percent(stats.hitRatio), '', ''],
-    ...(stats.memory ? [['memory', stats.memory.hits, stats.memory.misses, percent(stats.memory.hitRatio), stats.memory.entries, stats.memory.bytes]] : []),
+    ...(stats.memory
+      ? [['memory', stats.memory.hits, stats.memory.misses, percent(stats.memory.hitRatio), stats.memory.entries, stats.memory.bytes]]
+      : []),
     ...(stats.redis ? [['redis', stats.redis.hits, stats.redis.misses, percentOf(stats.redis.hits, stats.redis.misses), '', '']] : []),
   ]);
   console.log(`single-flight joins ${stats.singleFlight.joins}, factory calls ${stats.factory.calls}`);

@@ -49,7 +49,11 @@ const sourcesAt = Math.max(
 // A deployment that ships dist/ without src/ has nothing to build.
 if (builtAt >= sourcesAt) process.exit(0);
 
-console.log(builtAt === -Infinity ? 'no complete build in dist/: building it (npm run build)' : 'src/ changed since the last build: rebuilding (npm run build)');
+console.log(
+  builtAt === -Infinity
+    ? 'no complete build in dist/: building it (npm run build)'
+    : 'src/ changed since the last build: rebuilding (npm run build)',
+);
 const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) {
   console.error('Cannot start: the build failed (npm run build); run npm ci first, it installs the build tools');

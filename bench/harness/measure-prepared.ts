@@ -12,7 +12,10 @@ export interface PreparedContender extends Contender {
  * every contender once per round in an order that rotates from round to round; answers operations
  * per second of every measured round, by contender. Ticks once per round.
  */
-export async function measurePreparedThroughput(ctx: BenchContext, contenders: readonly PreparedContender[]): Promise<Map<string, number[]>> {
+export async function measurePreparedThroughput(
+  ctx: BenchContext,
+  contenders: readonly PreparedContender[],
+): Promise<Map<string, number[]>> {
   const samples = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   const total = ctx.warmupRounds + ctx.rounds;
   for (let round = 0; round < total; round++) {

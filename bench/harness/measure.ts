@@ -17,7 +17,11 @@ export interface Contender {
  * that rotates from round to round so that none always runs first (after GC or on a cold cache).
  * Answers operations per second of every round, by contender.
  */
-export async function measureThroughput(ctx: BenchContext, contenders: readonly Contender[], tickEveryRound = true): Promise<Map<string, number[]>> {
+export async function measureThroughput(
+  ctx: BenchContext,
+  contenders: readonly Contender[],
+  tickEveryRound = true,
+): Promise<Map<string, number[]>> {
   const samples = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   const total = ctx.warmupRounds + ctx.rounds;
   for (let round = 0; round < total; round++) {

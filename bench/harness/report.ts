@@ -42,7 +42,9 @@ export function renderMarkdown(run: BenchRun): string {
     '',
     '| # | goal | measured | |',
     '|---|---|---|---|',
-    ...run.scenarios.flatMap((s) => s.goals.map((g) => `| ${g.scenario} | ${g.goal} | ${format(g.value)}${g.unit} | ${g.met ? 'met' : '**missed**'} |`)),
+    ...run.scenarios.flatMap((s) =>
+      s.goals.map((g) => `| ${g.scenario} | ${g.goal} | ${format(g.value)}${g.unit} | ${g.met ? 'met' : '**missed**'} |`),
+    ),
     '',
   ];
   for (const s of run.scenarios) {
@@ -51,7 +53,9 @@ export function renderMarkdown(run: BenchRun): string {
     if (s.notes.length > 0) lines.push('');
     lines.push('| case | contender | median | ratio |', '|---|---|---|---|');
     for (const r of s.rows) {
-      lines.push(`| ${r.case} | ${r.contender} | ${format(r.median)} ${r.metric} | ${r.ratio === null ? '(ours)' : format(r.ratio) + 'x'} |`);
+      lines.push(
+        `| ${r.case} | ${r.contender} | ${format(r.median)} ${r.metric} | ${r.ratio === null ? '(ours)' : format(r.ratio) + 'x'} |`,
+      );
     }
     lines.push('');
   }

@@ -46,14 +46,17 @@ function scanTrace(seed: number): Trace {
   const accesses = new Uint32Array(WARMUP + COUNTED);
   let cold = HOT_KEYS;
   let h = 0;
-  for (let i = 0; i < accesses.length; ) {
+  for (let i = 0; i < accesses.length;) {
     for (let j = 0; j < SCAN_EVERY && i < accesses.length; j++) accesses[i++] = hot[h++];
     for (let j = 0; j < SCAN_LENGTH && i < accesses.length; j++) {
       accesses[i++] = cold;
       cold = cold + 1 < KEY_COUNT ? cold + 1 : HOT_KEYS; // never wraps with these sizes (see SCAN_LENGTH)
     }
   }
-  return { name: `hot set (${HOT_KEYS / 1000}k keys, Zipf 1.0) + scans of ${SCAN_LENGTH / 1000}k new keys every ${SCAN_EVERY / 1000}k`, accesses };
+  return {
+    name: `hot set (${HOT_KEYS / 1000}k keys, Zipf 1.0) + scans of ${SCAN_LENGTH / 1000}k new keys every ${SCAN_EVERY / 1000}k`,
+    accesses,
+  };
 }
 
 /** A cyclic pass over `length` keys, again and again: what LRU handles worst when the loop is longer than the cache. */
@@ -107,7 +110,12 @@ function measureHits(ctx: BenchContext): CaseHits[] {
   const zipf08 = zipfTrace(0.8, 302);
   const zipf10 = zipfTrace(1.0, 303);
   const scans = scanTrace(304);
-  const traces: ((capacity: number) => Trace)[] = [() => zipf08, () => zipf10, () => scans, (capacity) => loopTrace(Math.round(capacity * 1.1))];
+  const traces: ((capacity: number) => Trace)[] = [
+    () => zipf08,
+    () => zipf10,
+    () => scans,
+    (capacity) => loopTrace(Math.round(capacity * 1.1)),
+  ];
   const out: CaseHits[] = [];
   for (const traceOf of traces) {
     for (const share of SIZES) {
@@ -145,7 +153,15 @@ export const scenario03: BenchScenario = {
       rows.push(
         { scenario: 3, case: caseName, contender: OURS, metric: 'hit %', betterIs: 'higher', median: ours, ratio: null },
         // Equal hit ratios (both 0 on a loop longer than the cache) are a ratio of 1, not 0/0.
-        { scenario: 3, case: caseName, contender: PEER, metric: 'hit %', betterIs: 'higher', median: peer, ratio: ours === peer ? 1 : ours / peer },
+        {
+          scenario: 3,
+          case: caseName,
+          contender: PEER,
+          metric: 'hit %',
+          betterIs: 'higher',
+          median: peer,
+          ratio: ours === peer ? 1 : ours / peer,
+        },
       );
       if (ours - peer < worstGap) {
         worstGap = ours - peer;

@@ -85,7 +85,8 @@ async function runScenario(ctx: BenchContext): Promise<ScenarioReport> {
       await runInFlight(KEYS, 100, (i) => client.set(i, values[i % VALUES]));
     }
     for (const client of clients) {
-      if (JSON.stringify(await client.get(7)) !== JSON.stringify(values[7])) throw new Error(`scenario 4: ${client.name} does not read back what was written`);
+      if (JSON.stringify(await client.get(7)) !== JSON.stringify(values[7]))
+        throw new Error(`scenario 4: ${client.name} does not read back what was written`);
     }
 
     const rows: ResultRow[] = [];
@@ -126,7 +127,13 @@ function goalsOf(rows: ResultRow[]): GoalResult[] {
     const auto = ratioIn(rows, c.name, IOREDIS_AUTO);
     const faster = plain <= auto ? 'plain' : 'auto-pipelined';
     const vsBare = Math.min(plain, auto);
-    goals.push({ scenario: ID, goal: `${c.name}: >= 0.9x bare ioredis (the faster variant, here ${faster})`, value: vsBare, unit: 'x', met: vsBare >= 0.9 });
+    goals.push({
+      scenario: ID,
+      goal: `${c.name}: >= 0.9x bare ioredis (the faster variant, here ${faster})`,
+      value: vsBare,
+      unit: 'x',
+      met: vsBare >= 0.9,
+    });
     const vsCm = ratioIn(rows, c.name, CACHE_MANAGER);
     goals.push({ scenario: ID, goal: `${c.name}: >= 1.3x cache-manager`, value: vsCm, unit: 'x', met: vsCm >= 1.3 });
   }
@@ -147,7 +154,7 @@ function notes(): string[] {
     'cache-manager: `createCache({ stores: [new Keyv({ store: new KeyvAdapter(redisInsStore(client)) })] })`, `get` / `set(key, value, ttl)`; ' +
       'its ioredis client has the same settings as ours (adaptive auto-pipelining). Its values are serialized twice (Keyv JSON, then telejson).',
     'Adaptive auto-pipelining (src/cache/stores/redis-client.factory.ts): a command with nothing to be batched with (no command waiting ' +
-      'to be sent, and nothing in flight or an auto-pipeline already on the wire) is written at once; any other joins ioredis\'s auto-pipeline. ' +
+      "to be sent, and nothing in flight or an auto-pipeline already on the wire) is written at once; any other joins ioredis's auto-pipeline. " +
       'So one call in flight costs what a plain client costs, and 100 in flight are batched as with auto-pipelining.',
   ];
 }

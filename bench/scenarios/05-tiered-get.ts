@@ -73,7 +73,13 @@ async function runScenario(ctx: BenchContext): Promise<ScenarioReport> {
     const redisOnly = oursNoL1.cache;
     const cm = cacheManager;
     const tiered: Tiered[] = [
-      { name: OURS, ours: true, get: (k) => cache.get(k), set: (k, v) => cache.set(k, v, { ttlMs: TTL_MS }), clearL1: () => memory.clear() },
+      {
+        name: OURS,
+        ours: true,
+        get: (k) => cache.get(k),
+        set: (k, v) => cache.set(k, v, { ttlMs: TTL_MS }),
+        clearL1: () => memory.clear(),
+      },
       bentoTiered(BENTO, bento),
       bentoTiered(BENTO_SERIALIZED, bentoSerialized),
       { name: CACHE_MANAGER, get: (k) => cm.cache.get(k), set: (k, v) => cm.cache.set(k, v, TTL_MS), clearL1: () => cm.clearL1() },
@@ -90,7 +96,8 @@ async function runScenario(ctx: BenchContext): Promise<ScenarioReport> {
     for (const t of [...tiered, noL1]) {
       for (const keys of [l1Keys, ...l2Keys]) await runInFlight(keys.length, 50, (i) => t.set(keys[i], values[i % VALUES]));
       for (const keys of [l1Keys, ...l2Keys]) {
-        if (JSON.stringify(await t.get(keys[5])) !== JSON.stringify(values[5])) throw new Error(`scenario 5: ${t.name} does not read back what was written`);
+        if (JSON.stringify(await t.get(keys[5])) !== JSON.stringify(values[5]))
+          throw new Error(`scenario 5: ${t.name} does not read back what was written`);
       }
     }
 
@@ -165,19 +172,19 @@ function notes(): string[] {
       `defaults otherwise; values are 1 KB chat messages (${VALUES} distinct), written with \`set\` (TTL 5 min) before the rounds.`,
     `L1 hit: ${L1_KEYS} keys, all in every contender's memory tier; a batch is ${L1_OPS.toLocaleString('en')} sequential awaited gets ` +
       'in one precomputed random order. Ours and bentocache (`serialize: false`) return the cached object by reference; bentocache by default ' +
-      'keeps JSON in L1 and parses it on every hit (both are reported; the goal is evaluated against the faster). cache-manager\'s memory store ' +
+      "keeps JSON in L1 and parses it on every hit (both are reported; the goal is evaluated against the faster). cache-manager's memory store " +
       'is a Keyv Map without serialization (its own default memory store).',
-    'L2 hit, L1 cold: before every batch (untimed) each contender\'s memory tier is emptied (ours: the injected MemoryStore\'s `clear()`; ' +
+    "L2 hit, L1 cold: before every batch (untimed) each contender's memory tier is emptied (ours: the injected MemoryStore's `clear()`; " +
       'bentocache: the LRUCache behind its memory driver; cache-manager: its memory Keyv) and a full GC runs (so that the values just dropped ' +
       'are not collected inside the next timed batch), then the batch reads every key of the case once, ' +
       `in a shuffled order, with 1 or 100 calls in flight (${L2_CASES.map((c) => `${c.keys} keys`).join(', ')}). ` +
-      'Ours and bentocache copy each L2 hit into L1; cache-manager\'s `get` does not (only `wrap` writes back), so it does less work per read. ' +
+      "Ours and bentocache copy each L2 hit into L1; cache-manager's `get` does not (only `wrap` writes back), so it does less work per read. " +
       'bentocache runs with its default L1 (serialized) here: with `serialize: false`, bentocache 1.6.1 stores the L2 JSON string in L1 on an ' +
       'L2 hit and its next L1 read of that key throws a TypeError (no serializer), so that mode is only measured for L1 hits.',
     `For reference, "${OURS_NO_L1}" reads the same keys through a CacheService without a memory tier (driver \`redis\`): ` +
       'the gap to ours in hybrid mode is what copying each L2 hit into L1 costs (the bookkeeping, and the garbage collector promoting every ' +
-      'kept 1 KB value instead of dropping it young), work that cache-manager\'s `get` skips.',
+      "kept 1 KB value instead of dropping it young), work that cache-manager's `get` skips.",
     'Peers: bentocache 1.6 with `memoryDriver` (maxItems as ours, 100k) + `redisDriver` + `redisBusDriver`; cache-manager 7 with ' +
-      '`[Keyv (Map), Keyv(KeyvAdapter(redisInsStore(client)))]`. Every Redis client has ours\' connection settings (adaptive auto-pipelining).',
+      "`[Keyv (Map), Keyv(KeyvAdapter(redisInsStore(client)))]`. Every Redis client has ours' connection settings (adaptive auto-pipelining).",
   ];
 }

@@ -88,16 +88,52 @@ async function runScenario(ctx: BenchContext): Promise<ScenarioReport> {
     const rows: ResultRow[] = [];
     const compared = stampeders.filter((s) => s.name !== OURS_MEMORY).map((s) => s.name);
     const samplesOf = (names: string[], pick: (o: Outcome) => number) => new Map(names.map((n) => [n, outcomes.get(n)!.map(pick)]));
-    rows.push(...rowsOf(ID, CASE_SLOWEST, 'x', 'lower', samplesOf(compared, (o) => o.slowestMs / o.factoryMs), OURS));
-    rows.push(...rowsOf(ID, CASE_SLOWEST_MS, 'ms', 'lower', samplesOf(compared, (o) => o.slowestMs), OURS));
-    rows.push(...rowsOf(ID, CASE_CALLS, 'calls', 'lower', samplesOf(compared, (o) => o.calls), OURS));
+    rows.push(
+      ...rowsOf(
+        ID,
+        CASE_SLOWEST,
+        'x',
+        'lower',
+        samplesOf(compared, (o) => o.slowestMs / o.factoryMs),
+        OURS,
+      ),
+    );
+    rows.push(
+      ...rowsOf(
+        ID,
+        CASE_SLOWEST_MS,
+        'ms',
+        'lower',
+        samplesOf(compared, (o) => o.slowestMs),
+        OURS,
+      ),
+    );
+    rows.push(
+      ...rowsOf(
+        ID,
+        CASE_CALLS,
+        'calls',
+        'lower',
+        samplesOf(compared, (o) => o.calls),
+        OURS,
+      ),
+    );
     for (const [caseName, metric, pick] of [
       [CASE_SLOWEST, 'x', (o: Outcome) => o.slowestMs / o.factoryMs],
       [CASE_SLOWEST_MS, 'ms', (o: Outcome) => o.slowestMs],
       [CASE_CALLS, 'calls', (o: Outcome) => o.calls],
     ] as const) {
       const samples = outcomes.get(OURS_MEMORY)!.map(pick);
-      rows.push({ scenario: ID, case: `${caseName} (reference: memory only)`, contender: OURS_MEMORY, metric, betterIs: 'lower', median: median(samples), ratio: null, samples });
+      rows.push({
+        scenario: ID,
+        case: `${caseName} (reference: memory only)`,
+        contender: OURS_MEMORY,
+        metric,
+        betterIs: 'lower',
+        median: median(samples),
+        ratio: null,
+        samples,
+      });
     }
 
     const oursOutcomes = outcomes.get(OURS)!;
@@ -105,7 +141,13 @@ async function runScenario(ctx: BenchContext): Promise<ScenarioReport> {
     const slowest = median(oursOutcomes.map((o) => o.slowestMs / o.factoryMs));
     const wrong = [...outcomes].filter(([, list]) => list.some((o) => o.wrong > 0)).map(([name]) => name);
     const goals: GoalResult[] = [
-      { scenario: ID, goal: `1 factory call (most calls in any of ${ctx.rounds} rounds)`, value: maxCalls, unit: ' calls', met: maxCalls === 1 },
+      {
+        scenario: ID,
+        goal: `1 factory call (most calls in any of ${ctx.rounds} rounds)`,
+        value: maxCalls,
+        unit: ' calls',
+        met: maxCalls === 1,
+      },
       { scenario: ID, goal: 'slowest caller <= 1.1x the factory time (median of rounds)', value: slowest, unit: 'x', met: slowest <= 1.1 },
     ];
     return { id: ID, title: stampedeScenario.title, rows, goals, notes: notes(wrong) };
@@ -149,11 +191,13 @@ function notes(wrong: string[]): string[] {
     `Each round, each contender gets ${CALLERS} \`getOrSet\` calls started in one synchronous loop on a fresh cold key (keys precomputed); ` +
       `the factory counts its calls and sleeps ${FACTORY_MS} ms (setTimeout) before returning a 1 KB chat message. Measured: factory calls, ` +
       'and the time from the first call to the last caller resolved, divided by the time the factory itself took (timer lateness on a busy ' +
-      'machine is thus not charged to the cache). Goals are ours\' hybrid mode (memory L1 + Redis L2 + bus, real redis-server), the product; ' +
+      "machine is thus not charged to the cache). Goals are ours' hybrid mode (memory L1 + Redis L2 + bus, real redis-server), the product; " +
       'the memory-only mode is reported for reference.',
     'Ours: `CacheService.getOrSet(key, factory, { ttlMs })`: L1 miss, one Redis read for the whole stampede (single-flight), the factory, ' +
       'then L1 and a background L2 write. bentocache: `getOrSet({ key, factory, ttl })` with memory L1 + Redis L2 + Redis bus (its per-key lock); ' +
-      'cache-manager: `wrap(key, factory, ttl)` over [Keyv memory, Keyv(KeyvAdapter(redisInsStore))] (coalesceAsync; it awaits both stores\' writes before answering).',
-    wrong.length === 0 ? 'Every caller of every contender got the factory\'s value.' : `Callers got another value than the factory's with: ${wrong.join(', ')}.`,
+      "cache-manager: `wrap(key, factory, ttl)` over [Keyv memory, Keyv(KeyvAdapter(redisInsStore))] (coalesceAsync; it awaits both stores' writes before answering).",
+    wrong.length === 0
+      ? "Every caller of every contender got the factory's value."
+      : `Callers got another value than the factory's with: ${wrong.join(', ')}.`,
   ];
 }

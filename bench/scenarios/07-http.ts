@@ -77,7 +77,9 @@ export const httpScenario: BenchScenario = {
     const throughput = samples();
     const latency = samples();
     const cpu = samples();
-    const totals = new Map<string, Totals>(CONTENDERS.map((c) => [c.name, { requests: 0, non2xx: 0, errors: 0, wrongXCache: 0, xCache: {} }]));
+    const totals = new Map<string, Totals>(
+      CONTENDERS.map((c) => [c.name, { requests: 0, non2xx: 0, errors: 0, wrongXCache: 0, xCache: {} }]),
+    );
     // Handler runs during the measured loads of each contender (0 for a cache that hits every time).
     const handlerRuns = new Map<string, number>(CONTENDERS.map((c) => [c.name, 0]));
     try {
@@ -93,7 +95,9 @@ export const httpScenario: BenchScenario = {
           const before = await server.stats();
           const result = await load(base + routes[contender.route], token, { connections: CONNECTIONS, durationS: LEG_S });
           const after = await server.stats();
-          legs.get(contender.name)!.push({ result, cpuMicros: after.cpuMicros - before.cpuMicros, handlerRuns: handlerRunsOf(contender.route, before, after) });
+          legs
+            .get(contender.name)!
+            .push({ result, cpuMicros: after.cpuMicros - before.cpuMicros, handlerRuns: handlerRunsOf(contender.route, before, after) });
           if (at % 2 === 1) ctx.tick();
         }
         if (!measured) continue;
@@ -130,7 +134,13 @@ export const httpScenario: BenchScenario = {
     const vsConstant = ratioIn(rows, THROUGHPUT_CASE, CONSTANT);
     const vsUncached = ratioIn(rows, THROUGHPUT_CASE, UNCACHED);
     const goals: GoalResult[] = [
-      { scenario: 7, goal: '>= 1.1x @nestjs/cache-manager CacheInterceptor (req/s, both HIT)', value: vsCacheManager, unit: 'x', met: vsCacheManager >= 1.1 },
+      {
+        scenario: 7,
+        goal: '>= 1.1x @nestjs/cache-manager CacheInterceptor (req/s, both HIT)',
+        value: vsCacheManager,
+        unit: 'x',
+        met: vsCacheManager >= 1.1,
+      },
       { scenario: 7, goal: '>= 0.85x the constant route (req/s)', value: vsConstant, unit: 'x', met: vsConstant >= 0.85 },
       { scenario: 7, goal: 'report: ours vs the same route without HTTP cache (req/s)', value: vsUncached, unit: 'x', met: true },
     ];

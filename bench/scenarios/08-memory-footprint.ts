@@ -128,10 +128,12 @@ async function measureCase(ctx: BenchContext, name: string, maxBytes: number): P
     jobs.push(async () => void figures.lru.push(await measureIn(ctx, { contender: 'lru-cache', maxBytes, hold })));
     jobs.push(async () => void figures.arrays.push(await measureIn(ctx, { contender: 'arrays', maxBytes, hold })));
   }
-  await inPairs(jobs.map((job) => async () => {
-    await job();
-    ctx.tick();
-  }));
+  await inPairs(
+    jobs.map((job) => async () => {
+      await job();
+      ctx.tick();
+    }),
+  );
   return figures;
 }
 

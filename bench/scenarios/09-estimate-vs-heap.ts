@@ -42,7 +42,12 @@ async function measureShape(_ctx: BenchContext, arg: unknown): Promise<ShapeResu
   const shape = VALUE_SHAPES.find((s) => s.name === name)!;
   const store =
     mode === 'store'
-      ? new MemoryStore({ maxEntries: shape.count, maxBytes: Number.MAX_SAFE_INTEGER, maxEntryBytes: DEFAULT_MAX_ENTRY_BYTES * 1024, sweepIntervalMs: 0 })
+      ? new MemoryStore({
+          maxEntries: shape.count,
+          maxBytes: Number.MAX_SAFE_INTEGER,
+          maxEntryBytes: DEFAULT_MAX_ENTRY_BYTES * 1024,
+          sweepIntervalMs: 0,
+        })
       : undefined;
   const held: unknown[] = new Array(shape.count).fill(undefined);
   let estimate = 0;

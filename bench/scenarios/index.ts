@@ -10,4 +10,14 @@ import { scenario08 } from './08-memory-footprint';
 import { scenario09 } from './09-estimate-vs-heap';
 
 /** Every scenario of `npm run bench`, in the order of issue #4's table. */
-export const scenarios: BenchScenario[] = [scenario01, scenario02, scenario03, redisStoreScenario, tieredGetScenario, stampedeScenario, httpScenario, scenario08, scenario09];
+export const scenarios: BenchScenario[] = [
+  scenario01,
+  scenario02,
+  scenario03,
+  redisStoreScenario,
+  tieredGetScenario,
+  stampedeScenario,
+  httpScenario,
+  scenario08,
+  scenario09,
+];

@@ -20,7 +20,6 @@ class CapturingLogger implements LoggerService {
   }
 }
 
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -54,7 +54,16 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   /** Reloads that ignore what is cached (see `refresh`), coalesced per key apart from the loads. */
   private readonly refreshes = new SingleFlight();
   private readonly listeners = new Set<InvalidationListener>();
-  private counters = { gets: 0, hits: 0, misses: 0, factoryCalls: 0, factoryErrors: 0, factoryUncacheable: 0, invalidatedLoads: 0, listenerErrors: 0 };
+  private counters = {
+    gets: 0,
+    hits: 0,
+    misses: 0,
+    factoryCalls: 0,
+    factoryErrors: 0,
+    factoryUncacheable: 0,
+    invalidatedLoads: 0,
+    listenerErrors: 0,
+  };
 
   constructor(
     @Inject(CHAT_CACHE_OPTIONS) private readonly options: ResolvedChatCacheOptions,
@@ -291,8 +300,19 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       misses,
       hitRatio: ratio(hits, hits + misses),
       memory: memory ? { ...memory, hitRatio: ratio(memory.hits, memory.hits + memory.misses) } : null,
-      redis: redis && shared ? { ...redis, hitRatio: ratio(redis.hits, redis.hits + redis.misses), failuresAbsorbed: shared.failures, repairsPending: shared.repairsPending, repairsApplied: shared.repairsApplied } : null,
-      bus: shared?.bus ? { ...shared.bus, lastMessageAgeMs: shared.bus.lastReceivedAt ? Date.now() - shared.bus.lastReceivedAt : null } : null,
+      redis:
+        redis && shared
+          ? {
+              ...redis,
+              hitRatio: ratio(redis.hits, redis.hits + redis.misses),
+              failuresAbsorbed: shared.failures,
+              repairsPending: shared.repairsPending,
+              repairsApplied: shared.repairsApplied,
+            }
+          : null,
+      bus: shared?.bus
+        ? { ...shared.bus, lastMessageAgeMs: shared.bus.lastReceivedAt ? Date.now() - shared.bus.lastReceivedAt : null }
+        : null,
       singleFlight: {
         joins: this.loads.joins + this.reads.joins + this.refreshes.joins,
         inFlight: this.loads.size + this.reads.size + this.refreshes.size,
@@ -314,7 +334,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-    private hit<T>(value: T): T {
+  private hit<T>(value: T): T {
     this.counters.hits++;
     return value;
   }

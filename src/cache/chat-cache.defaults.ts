@@ -44,8 +44,7 @@ export function resolveChatCacheOptions(options: ChatCacheOptions = {}): Resolve
       url: options.redis?.url || undefined,
       clusterNodes: options.redis?.clusterNodes?.length ? options.redis.clusterNodes : undefined,
       commandTimeoutMs: options.redis?.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
-      circuitFailureThreshold:
-        options.redis?.circuitFailureThreshold ?? DEFAULT_CIRCUIT_FAILURE_THRESHOLD,
+      circuitFailureThreshold: options.redis?.circuitFailureThreshold ?? DEFAULT_CIRCUIT_FAILURE_THRESHOLD,
       circuitOpenMs: options.redis?.circuitOpenMs ?? DEFAULT_CIRCUIT_OPEN_MS,
       connectTimeoutMs: options.redis?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     },
@@ -63,7 +62,9 @@ export function resolveChatCacheOptions(options: ChatCacheOptions = {}): Resolve
   const { instanceId } = resolved;
   if (typeof instanceId !== 'string' || instanceId.length === 0 || instanceId.length > INVALIDATION_MESSAGE_LIMITS.maxInstanceChars) {
     // Other instances would refuse its bus messages as malformed, and keep stale copies.
-    throw new Error(`ChatCacheModule: instanceId must be a non-empty string of at most ${INVALIDATION_MESSAGE_LIMITS.maxInstanceChars} characters`);
+    throw new Error(
+      `ChatCacheModule: instanceId must be a non-empty string of at most ${INVALIDATION_MESSAGE_LIMITS.maxInstanceChars} characters`,
+    );
   }
   return resolved;
 }

@@ -19,6 +19,16 @@ import { HttpCacheInterceptor } from './interceptors/http-cache.interceptor';
 @Module({
   imports: [DiscoveryModule],
   providers: [...chatCacheProviders, CacheableMethodsExplorer, HttpCacheErrorLog, HttpCacheInterceptor],
-  exports: [CHAT_CACHE_OPTIONS, MEMORY_STORE, REDIS_STORE, CacheService, CacheTelemetry, CACHE_MANAGER, CacheableMethodsExplorer, HttpCacheErrorLog, HttpCacheInterceptor],
+  exports: [
+    CHAT_CACHE_OPTIONS,
+    MEMORY_STORE,
+    REDIS_STORE,
+    CacheService,
+    CacheTelemetry,
+    CACHE_MANAGER,
+    CacheableMethodsExplorer,
+    HttpCacheErrorLog,
+    HttpCacheInterceptor,
+  ],
 })
 export class ChatCacheModule extends ChatCacheConfigurableModule {}

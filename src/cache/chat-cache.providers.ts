@@ -19,8 +19,7 @@ export const chatCacheProviders: Provider[] = [
   },
   {
     provide: MEMORY_STORE,
-    useFactory: (options: ResolvedChatCacheOptions) =>
-      new MemoryStore({ ...options.memory, defaultTtlMs: options.defaultTtlMs }),
+    useFactory: (options: ResolvedChatCacheOptions) => new MemoryStore({ ...options.memory, defaultTtlMs: options.defaultTtlMs }),
     inject: [CHAT_CACHE_OPTIONS],
   },
   CacheTelemetry,

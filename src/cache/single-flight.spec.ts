@@ -1,7 +1,6 @@
 import { Flight, SingleFlight } from './single-flight';
 import { deferred } from '../../test/support/deferred';
 
-
 describe('SingleFlight', () => {
   it('concurrent runs for the same key share one load, and joins counts the joiners', async () => {
     const flights = new SingleFlight();
@@ -77,7 +76,7 @@ describe('SingleFlight', () => {
     expect(flights.get('k')).toBeUndefined();
   });
 
-  it('invalidate([key]) marks only that key\'s flight as invalidated', async () => {
+  it("invalidate([key]) marks only that key's flight as invalidated", async () => {
     const flights = new SingleFlight();
     const gate = deferred<string>();
     const seen: Record<string, Flight<string>> = {};
@@ -94,9 +93,7 @@ describe('SingleFlight', () => {
     const flights = new SingleFlight();
     const gate = deferred<string>();
     const seen: Record<string, Flight<string>> = {};
-    const runs = ['user:1', 'user:2', 'room:1'].map((key) =>
-      flights.run<string>(key, (flight) => ((seen[key] = flight), gate.promise)),
-    );
+    const runs = ['user:1', 'user:2', 'room:1'].map((key) => flights.run<string>(key, (flight) => ((seen[key] = flight), gate.promise)));
     flights.invalidate([], (key) => key.startsWith('user:'));
     expect(seen['user:1'].invalidated).toBe(true);
     expect(seen['user:2'].invalidated).toBe(true);

@@ -50,9 +50,7 @@ export class ChatRepository {
       renameSession: db.prepare(`UPDATE sessions SET title = ?, updated_at = ?, activity_at = ? WHERE id = ? AND user_id = ?`),
       deleteSession: db.prepare('DELETE FROM sessions WHERE id = ? AND user_id = ?'),
       deleteMessagesOf: db.prepare('DELETE FROM messages WHERE session_id = ?'),
-      sessionsOfUser: db.prepare(
-        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE user_id = ? ORDER BY activity_at DESC, seq DESC LIMIT ?`,
-      ),
+      sessionsOfUser: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE user_id = ? ORDER BY activity_at DESC, seq DESC LIMIT ?`),
       insertMessage: db.prepare(`INSERT INTO messages (id, session_id, role, content, created_at) VALUES (?, ?, ?, ?, ?)`),
       countMessage: db.prepare(
         `UPDATE sessions SET message_count = message_count + 1, last_message_at = ?, activity_at = ? WHERE id = ? AND user_id = ?`,
@@ -100,13 +98,15 @@ export class ChatRepository {
    * fail with SQLITE_BUSY when another instance writes in between.
    */
   deleteUser(id: string): string[] | null {
-    return this.db.transaction(() => {
-      const sessionIds = this.statements.sessionIdsOfUser.all(id) as string[];
-      this.statements.deleteMessagesOfUser.run(id);
-      this.statements.deleteSessionsOfUser.run(id);
-      const { changes } = this.statements.deleteUser.run(id);
-      return changes === 0 ? null : sessionIds;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const sessionIds = this.statements.sessionIdsOfUser.all(id) as string[];
+        this.statements.deleteMessagesOfUser.run(id);
+        this.statements.deleteSessionsOfUser.run(id);
+        const { changes } = this.statements.deleteUser.run(id);
+        return changes === 0 ? null : sessionIds;
+      })
+      .immediate();
   }
 
   /** The new session, or null when the user does not exist (any more). */

@@ -9,8 +9,11 @@ describe('ParseIdPipe', () => {
     expect(pipe.transform('0B9A3C4E-1111-4000-8000-00000000ABCD', param)).toBe('0b9a3c4e-1111-4000-8000-00000000abcd');
   });
 
-  it.each(['', 'abc', '1 OR 1=1', '0b9a3c4e-1111-4000-8000-00000000abcdX', '../etc/passwd'])('refuses %j with a 400 naming the parameter', (value) => {
-    expect(() => pipe.transform(value, param)).toThrow(BadRequestException);
-    expect(() => pipe.transform(value, param)).toThrow(/^id must be a UUID/);
-  });
+  it.each(['', 'abc', '1 OR 1=1', '0b9a3c4e-1111-4000-8000-00000000abcdX', '../etc/passwd'])(
+    'refuses %j with a 400 naming the parameter',
+    (value) => {
+      expect(() => pipe.transform(value, param)).toThrow(BadRequestException);
+      expect(() => pipe.transform(value, param)).toThrow(/^id must be a UUID/);
+    },
+  );
 });

@@ -34,11 +34,7 @@ export class SessionsController {
   }
 
   @Patch(':id')
-  rename(
-    @CurrentUser() user: AuthenticatedUser,
-    @Param('id', ParseIdPipe) id: string,
-    @Body() body: SessionTitleDto,
-  ): Promise<Session> {
+  rename(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseIdPipe) id: string, @Body() body: SessionTitleDto): Promise<Session> {
     return this.sessions.renameSession(user.id, id, body.title);
   }
 

@@ -15,13 +15,18 @@ const CACHE_DRIVERS: CacheDriver[] = ['memory', 'redis', 'hybrid'];
 export function loadConfig(env: Env = process.env): AppConfig {
   const redisUrl = optional(env, 'REDIS_URL');
   if (redisUrl !== undefined) requireRedisUrl(redisUrl);
-  const clusterNodes = optional(env, 'REDIS_CLUSTER_NODES')?.split(',').map((node) => node.trim());
+  const clusterNodes = optional(env, 'REDIS_CLUSTER_NODES')
+    ?.split(',')
+    .map((node) => node.trim());
   clusterNodes?.forEach((node) => {
     if (!/^[^\s:]+:\d{1,5}$/.test(node)) throw new ConfigError('REDIS_CLUSTER_NODES', `must be host:port,host:port (got "${node}")`);
   });
   // The cache would quietly take the cluster and ignore the URL: an operator who set both meant one of them.
   if (redisUrl !== undefined && clusterNodes !== undefined) {
-    throw new ConfigError('REDIS_URL', 'and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis server or REDIS_CLUSTER_NODES for a Redis Cluster, not both');
+    throw new ConfigError(
+      'REDIS_URL',
+      'and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis server or REDIS_CLUSTER_NODES for a Redis Cluster, not both',
+    );
   }
   const driver = oneOf(env, 'CACHE_DRIVER', CACHE_DRIVERS, undefined);
   if (driver !== undefined && driver !== 'memory' && !redisUrl && !clusterNodes) {

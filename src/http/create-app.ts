@@ -14,7 +14,11 @@ import { StrictValidationPipe } from './validation.pipe';
 export async function createApp(config: AppConfig, logger: LoggerService | LogLevel[] | false): Promise<NestExpressApplication> {
   // abortOnError: false: a module that fails to start rethrows to the caller (main.ts reports it
   // in one line) instead of process.abort(), which dumps core.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, logger, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger,
+    abortOnError: false,
+  });
   // First, so that requests refused by the body parser are timed and counted too.
   app.use(app.get(HttpMetrics).middleware);
   app.use(jsonBody());

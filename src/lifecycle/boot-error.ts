@@ -12,7 +12,9 @@ export class BootError extends Error {
 export function describeBootError(error: unknown, databasePath: string): { line: string; stack?: string } {
   if (error instanceof BootError) return { line: error.message };
   if (error instanceof Database.SqliteError) {
-    return { line: `DATABASE_PATH is "${databasePath}": SQLite cannot use it (${error.code}: ${error.message}); set DATABASE_PATH to a SQLite file this process can read and write` };
+    return {
+      line: `DATABASE_PATH is "${databasePath}": SQLite cannot use it (${error.code}: ${error.message}); set DATABASE_PATH to a SQLite file this process can read and write`,
+    };
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return {

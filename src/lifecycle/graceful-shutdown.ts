@@ -33,7 +33,13 @@ export function shutDownOnSignals(app: INestApplication, server: Server, tracker
   process.on('SIGINT', onSignal);
 }
 
-async function shutDown(signal: NodeJS.Signals, app: INestApplication, server: Server, tracker: ConnectionTracker, options: ShutdownOptions): Promise<number> {
+async function shutDown(
+  signal: NodeJS.Signals,
+  app: INestApplication,
+  server: Server,
+  tracker: ConnectionTracker,
+  options: ShutdownOptions,
+): Promise<number> {
   const { drainTimeoutMs, logger } = options;
   const startedAt = performance.now();
   logger.log(

@@ -12,7 +12,11 @@ export function listen(server: Server, port: number): Promise<void> {
       if (error.code === 'EADDRINUSE') {
         reject(new BootError(`port ${port} is already in use (PORT=${port}): stop the process that holds it, or set PORT to a free port`));
       } else if (error.code === 'EACCES') {
-        reject(new BootError(`no permission to listen on port ${port} (PORT=${port}): ports below 1024 need root or CAP_NET_BIND_SERVICE; set PORT to 1024 or above`));
+        reject(
+          new BootError(
+            `no permission to listen on port ${port} (PORT=${port}): ports below 1024 need root or CAP_NET_BIND_SERVICE; set PORT to 1024 or above`,
+          ),
+        );
       } else {
         reject(error);
       }

@@ -109,7 +109,10 @@ describe('the real process', () => {
       const app = AppProcess.spawn('npm', ['start'], { PORT: String(port), LOG_FORMAT: 'json', SHUTDOWN_TIMEOUT_MS: '1000' });
       await app.waitFor(/listening on/, DOES_NOT_HANG_MS);
       const headers = await openSocket(port, 'GET /health HTTP/1.1\r\nHost: x\r\n');
-      const body = await openSocket(port, 'POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"na');
+      const body = await openSocket(
+        port,
+        'POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"na',
+      );
       // Answered after the two above were accepted and read: the server holds both when the signal comes.
       await request(`http://127.0.0.1:${port}`).get('/health/live').expect(200);
 
@@ -123,8 +126,16 @@ describe('the real process', () => {
         .filter((line) => line.message.startsWith('shutdown.'))
         .map(({ level, message }) => ({ level, message }));
       expect(shutdownLines).toEqual([
-        { level: 'log', message: expect.stringMatching(/^shutdown\.begin signal=SIGTERM open_connections=[23] requests_in_flight=1 drain_timeout_ms=1000$/) },
-        { level: 'warn', message: expect.stringMatching(/^shutdown\.end drained=false requests_cut=1 connections_closed=2 closed=true duration_ms=\d+$/) },
+        {
+          level: 'log',
+          message: expect.stringMatching(
+            /^shutdown\.begin signal=SIGTERM open_connections=[23] requests_in_flight=1 drain_timeout_ms=1000$/,
+          ),
+        },
+        {
+          level: 'warn',
+          message: expect.stringMatching(/^shutdown\.end drained=false requests_cut=1 connections_closed=2 closed=true duration_ms=\d+$/),
+        },
       ]);
       // Before, such a client held the process until it gave up (70 s and 170 s); now one drain timeout and the closing.
       expect(shutdownMs).toBeLessThan(10_000);
@@ -136,7 +147,9 @@ describe('the real process', () => {
       try {
         const app = AppProcess.spawn('npm', ['start'], { PORT: String(port) });
         expect(await app.exit(DOES_NOT_HANG_MS)).toEqual({ code: 1, signal: null });
-        expect(app.stderr).toBe(`Cannot start: port ${port} is already in use (PORT=${port}): stop the process that holds it, or set PORT to a free port\n`);
+        expect(app.stderr).toBe(
+          `Cannot start: port ${port} is already in use (PORT=${port}): stop the process that holds it, or set PORT to a free port\n`,
+        );
         expect(app.stdout).not.toMatch(/successfully started|listening on|EADDRINUSE|\n\s+at /);
       } finally {
         holder.close();
@@ -154,7 +167,10 @@ describe('the real process', () => {
     };
 
     it.each([
-      [{ CACHE_MAX_ENTRIES: 'lots' }, 'Invalid configuration: CACHE_MAX_ENTRIES must be an integer from 1 to 9007199254740991 (got "lots")'],
+      [
+        { CACHE_MAX_ENTRIES: 'lots' },
+        'Invalid configuration: CACHE_MAX_ENTRIES must be an integer from 1 to 9007199254740991 (got "lots")',
+      ],
       [
         { REDIS_URL: 'localhost:6379' },
         'Invalid configuration: REDIS_URL must be redis://host:port or rediss://host:port (got "localhost:6379"); did you mean redis://localhost:6379?',
@@ -172,38 +188,54 @@ describe('the real process', () => {
         { DATABASE_PATH: '/proc/nope/chat.db' },
         'Cannot start: DATABASE_PATH is "/proc/nope/chat.db": cannot create the directory /proc/nope (ENOENT: no such file or directory); set DATABASE_PATH to a file in a directory this process can write',
       ],
-    ])('%j: %s', async (env, line) => {
-      const { exit, stderr } = await bootFails(env);
-      expect(exit).toEqual({ code: 1, signal: null });
-      expect(stderr).toBe(`${line}\n`);
-    }, BOOT_TEST_TIMEOUT_MS);
+    ])(
+      '%j: %s',
+      async (env, line) => {
+        const { exit, stderr } = await bootFails(env);
+        expect(exit).toEqual({ code: 1, signal: null });
+        expect(stderr).toBe(`${line}\n`);
+      },
+      BOOT_TEST_TIMEOUT_MS,
+    );
 
-    it('a DATABASE_PATH whose directory is a file', async () => {
-      writeFileSync(join(dir, 'a-file'), '');
-      const path = join(dir, 'a-file', 'chat.db');
-      const { exit, stderr } = await bootFails({ DATABASE_PATH: path });
-      expect(exit).toEqual({ code: 1, signal: null });
-      expect(stderr).toBe(
-        `Cannot start: DATABASE_PATH is "${path}": cannot create the directory ${join(dir, 'a-file')} (ENOTDIR: not a directory); set DATABASE_PATH to a file in a directory this process can write\n`,
-      );
-    }, BOOT_TEST_TIMEOUT_MS);
+    it(
+      'a DATABASE_PATH whose directory is a file',
+      async () => {
+        writeFileSync(join(dir, 'a-file'), '');
+        const path = join(dir, 'a-file', 'chat.db');
+        const { exit, stderr } = await bootFails({ DATABASE_PATH: path });
+        expect(exit).toEqual({ code: 1, signal: null });
+        expect(stderr).toBe(
+          `Cannot start: DATABASE_PATH is "${path}": cannot create the directory ${join(dir, 'a-file')} (ENOTDIR: not a directory); set DATABASE_PATH to a file in a directory this process can write\n`,
+        );
+      },
+      BOOT_TEST_TIMEOUT_MS,
+    );
 
-    it('a DATABASE_PATH in a directory this process cannot write', async () => {
-      // /proc: not writable for a user (access says so), nor for root (SQLite cannot create the file there).
-      const { exit, stderr } = await bootFails({ DATABASE_PATH: '/proc/chat.db' });
-      expect(exit).toEqual({ code: 1, signal: null });
-      expect(stderr).toMatch(/^Cannot start: DATABASE_PATH is "\/proc\/chat\.db": [^\n]+; set DATABASE_PATH to a[^\n]+\n$/);
-    }, BOOT_TEST_TIMEOUT_MS);
+    it(
+      'a DATABASE_PATH in a directory this process cannot write',
+      async () => {
+        // /proc: not writable for a user (access says so), nor for root (SQLite cannot create the file there).
+        const { exit, stderr } = await bootFails({ DATABASE_PATH: '/proc/chat.db' });
+        expect(exit).toEqual({ code: 1, signal: null });
+        expect(stderr).toMatch(/^Cannot start: DATABASE_PATH is "\/proc\/chat\.db": [^\n]+; set DATABASE_PATH to a[^\n]+\n$/);
+      },
+      BOOT_TEST_TIMEOUT_MS,
+    );
 
-    it('with LOG_FORMAT=json, a configuration error is one JSON line too', async () => {
-      const { exit, stderr } = await bootFails({ LOG_FORMAT: 'json', CACHE_TTL_MS: 'abc' });
-      expect(exit).toEqual({ code: 1, signal: null });
-      expect(stderr.endsWith('\n') && !stderr.trimEnd().includes('\n')).toBe(true);
-      expect(JSON.parse(stderr)).toMatchObject({
-        level: 'error',
-        message: 'Invalid configuration: CACHE_TTL_MS must be an integer from 0 to 9007199254740991 (got "abc")',
-      });
-    }, BOOT_TEST_TIMEOUT_MS);
+    it(
+      'with LOG_FORMAT=json, a configuration error is one JSON line too',
+      async () => {
+        const { exit, stderr } = await bootFails({ LOG_FORMAT: 'json', CACHE_TTL_MS: 'abc' });
+        expect(exit).toEqual({ code: 1, signal: null });
+        expect(stderr.endsWith('\n') && !stderr.trimEnd().includes('\n')).toBe(true);
+        expect(JSON.parse(stderr)).toMatchObject({
+          level: 'error',
+          message: 'Invalid configuration: CACHE_TTL_MS must be an integer from 0 to 9007199254740991 (got "abc")',
+        });
+      },
+      BOOT_TEST_TIMEOUT_MS,
+    );
   });
 });
 

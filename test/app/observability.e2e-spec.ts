@@ -13,7 +13,10 @@ import { SharedChatInstances, startSharedChatInstances } from '../support/shared
 const ADMIN = { Authorization: 'Bearer admin-secret' };
 
 async function scrape(app: ChatApp): Promise<Map<string, number>> {
-  const response = await request(app.http).get('/metrics').expect(200).expect('Content-Type', /^text\/plain;.*version=0\.0\.4/);
+  const response = await request(app.http)
+    .get('/metrics')
+    .expect(200)
+    .expect('Content-Type', /^text\/plain;.*version=0\.0\.4/);
   return parsePrometheus(response.text);
 }
 
@@ -62,7 +65,9 @@ describe('GET /metrics (memory driver)', () => {
     expect(metrics.get('chat_cache_single_flight_joins_total')).toBe(stats.singleFlight.joins);
     expect(metrics.get('chat_cache_invalidated_loads_total')).toBe(stats.singleFlight.invalidatedLoads);
     // No Redis configured: no Redis or bus series at all, rather than zeros that look like a healthy Redis.
-    expect([...metrics.keys()].some((series) => series.startsWith('chat_cache_redis_') || series.startsWith('chat_cache_bus_'))).toBe(false);
+    expect([...metrics.keys()].some((series) => series.startsWith('chat_cache_redis_') || series.startsWith('chat_cache_bus_'))).toBe(
+      false,
+    );
 
     expect(metrics.has('process_cpu_user_seconds_total')).toBe(true);
     expect(metrics.has('nodejs_eventloop_lag_seconds')).toBe(true);
@@ -191,7 +196,12 @@ describe('Redis dies and comes back: /health, /metrics and the log', () => {
 
     await server.kill();
     expect(await eventually(() => logs.events('redis.lost').length > 0, 5_000, 10)).toBe(true);
-    for (let i = 0; i < 20; i++) await request(app.http).post('/sessions').set(bearer(token)).send({ title: `t${i}` }).expect(201);
+    for (let i = 0; i < 20; i++)
+      await request(app.http)
+        .post('/sessions')
+        .set(bearer(token))
+        .send({ title: `t${i}` })
+        .expect(201);
 
     const health = (await request(app.http).get('/health').expect(200)).body;
     expect(health.status).toBe('ok');
@@ -199,12 +209,16 @@ describe('Redis dies and comes back: /health, /metrics and the log', () => {
     expect(health.error.redis).toMatchObject({ status: 'down', connected: false, servingFrom: 'memory' });
     const metrics = await scrape(app);
     expect(metrics.get('chat_cache_redis_connected')).toBe(0);
-    const failed = (metrics.get('chat_cache_redis_errors_total{kind="error"}') ?? 0) + (metrics.get('chat_cache_redis_errors_total{kind="rejected"}') ?? 0);
+    const failed =
+      (metrics.get('chat_cache_redis_errors_total{kind="error"}') ?? 0) +
+      (metrics.get('chat_cache_redis_errors_total{kind="rejected"}') ?? 0);
     expect(failed).toBeGreaterThan(0);
 
     await server.restart();
     expect(await eventually(() => logs.events('redis.recovered').length > 0, 10_000, 20)).toBe(true);
-    expect(await eventually(async () => (await request(app.http).get('/health')).body.details.redis?.status === 'up', 10_000, 50)).toBe(true);
+    expect(await eventually(async () => (await request(app.http).get('/health')).body.details.redis?.status === 'up', 10_000, 50)).toBe(
+      true,
+    );
 
     // However many reconnect attempts and failed commands, the outage is one line each way.
     expect(logs.events('redis.lost')).toHaveLength(1);

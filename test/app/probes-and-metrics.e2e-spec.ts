@@ -36,7 +36,9 @@ describe('GET /health/live and /health/ready', () => {
     it('ready stays 200 while Redis is down: the instance serves from memory', async () => {
       app = await startChatApp({ REDIS_URL: server.url, REDIS_COMMAND_TIMEOUT_MS: '100' });
       await server.kill();
-      expect(await eventually(async () => (await request(app.http).get('/health')).body.details.redis?.status === 'down', 5_000, 20)).toBe(true);
+      expect(await eventually(async () => (await request(app.http).get('/health')).body.details.redis?.status === 'down', 5_000, 20)).toBe(
+        true,
+      );
       expect((await request(app.http).get('/health/ready').expect(200)).body.status).toBe('ok');
       await server.restart();
     });

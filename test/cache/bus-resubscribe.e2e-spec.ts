@@ -64,12 +64,17 @@ describe('the invalidation bus after its connection drops', () => {
     subscribes.length = 0;
 
     await spy.client('KILL', 'TYPE', 'pubsub');
-    expect(await eventually(() => subscribes.length >= 2 && a.cache.stats().bus!.subscribed && b.cache.stats().bus!.subscribed, 3_000)).toBe(true);
+    expect(
+      await eventually(() => subscribes.length >= 2 && a.cache.stats().bus!.subscribed && b.cache.stats().bus!.subscribed, 3_000),
+    ).toBe(true);
     // Let any second mechanism show itself before counting.
     await a.cache.set('marker', 1);
     await busSettled();
     expect(await b.cache.get('marker')).toBe(1);
-    expect({ subscribesPerInstance: subscribes.length / 2, unhandled: unhandled.map(String) }).toEqual({ subscribesPerInstance: 1, unhandled: [] });
+    expect({ subscribesPerInstance: subscribes.length / 2, unhandled: unhandled.map(String) }).toEqual({
+      subscribesPerInstance: 1,
+      unhandled: [],
+    });
     expect(b.memory.has('title')).toBe(false); // flushed on resubscribe
 
     expect(await b.cache.get('title')).toBe('v1');

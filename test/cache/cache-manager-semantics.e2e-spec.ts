@@ -129,7 +129,10 @@ describe.each(MODES)('CACHE_MANAGER honours cache-manager 7 semantics, $name', (
     });
 
     it('mset with ttl 0 stores without expiry', async () => {
-      await cache.mset([{ key: 'zero:m1', value: 1, ttl: 0 }, { key: 'zero:m2', value: 2, ttl: TTL_MS }]);
+      await cache.mset([
+        { key: 'zero:m1', value: 1, ttl: 0 },
+        { key: 'zero:m2', value: 2, ttl: TTL_MS },
+      ]);
       expect(await cache.mget(['zero:m1', 'zero:m2'])).toEqual([1, 2]);
       expect(await cache.ttl('zero:m1')).toBeUndefined();
       expect(await cache.ttl('zero:m2')).toBeGreaterThan(Date.now());
@@ -140,8 +143,14 @@ describe.each(MODES)('CACHE_MANAGER honours cache-manager 7 semantics, $name', (
   describe('wrap', () => {
     it('returns the value, or the raw storage data with its expires (wrap.test "returns single value or raw storage-data")', async () => {
       await expect(cache.wrap('raw:a', () => 'v', TTL_MS)).resolves.toEqual('v');
-      await expect(cache.wrap('raw:a', () => 'v', { ttl: TTL_MS, raw: true })).resolves.toEqual({ value: 'v', expires: expect.any(Number) });
-      await expect(cache.wrap('raw:b', () => 'v', { ttl: TTL_MS, raw: true })).resolves.toEqual({ value: 'v', expires: expect.any(Number) });
+      await expect(cache.wrap('raw:a', () => 'v', { ttl: TTL_MS, raw: true })).resolves.toEqual({
+        value: 'v',
+        expires: expect.any(Number),
+      });
+      await expect(cache.wrap('raw:b', () => 'v', { ttl: TTL_MS, raw: true })).resolves.toEqual({
+        value: 'v',
+        expires: expect.any(Number),
+      });
       await expect(cache.wrap('raw:b', () => 'v', TTL_MS)).resolves.toEqual('v');
     });
 

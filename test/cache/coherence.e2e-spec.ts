@@ -31,10 +31,14 @@ describe('two hybrid instances on one Redis stay coherent', () => {
 
   /** Waits until B answers `expected` for `key`, failing past the coherence bound. */
   async function expectSeenOnB(key: string, expected: unknown): Promise<void> {
-    const seen = await eventually(async () => {
-      const value = await b.cache.get(key);
-      return JSON.stringify(value) === JSON.stringify(expected);
-    }, COHERENCE_BOUND_MS, 2);
+    const seen = await eventually(
+      async () => {
+        const value = await b.cache.get(key);
+        return JSON.stringify(value) === JSON.stringify(expected);
+      },
+      COHERENCE_BOUND_MS,
+      2,
+    );
     expect({ key, seenOnBWithin100ms: seen }).toEqual({ key, seenOnBWithin100ms: true });
   }
 
@@ -125,10 +129,14 @@ describe('two hybrid instances on one Redis stay coherent', () => {
   it('a value B is loading while A invalidates its tag is served but not kept', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const loading = b.cache.getOrSet('slow', async () => {
-      await gate;
-      return 'computed before the write';
-    }, { tags: ['thread:1'] });
+    const loading = b.cache.getOrSet(
+      'slow',
+      async () => {
+        await gate;
+        return 'computed before the write';
+      },
+      { tags: ['thread:1'] },
+    );
     await new Promise((resolve) => setTimeout(resolve, 20));
     await a.cache.invalidateTags(['thread:1']);
     await eventually(() => b.cache.stats().bus!.received > 0);

@@ -85,7 +85,10 @@ describe('compileGlob selects what SCAN MATCH selects on a real redis-server', (
     const byRedis = await Promise.all(patterns.map((pattern) => scanMatch(pattern)));
     patterns.forEach((pattern, i) => {
       const glob = compileGlob(pattern);
-      const ours = allKeys.filter((key) => glob.matches(key)).map(asRedisKey).sort();
+      const ours = allKeys
+        .filter((key) => glob.matches(key))
+        .map(asRedisKey)
+        .sort();
       if (JSON.stringify(ours) !== JSON.stringify(byRedis[i])) disagreements.push({ pattern, redis: byRedis[i], ours });
     });
     expect(disagreements.slice(0, 5)).toEqual([]);

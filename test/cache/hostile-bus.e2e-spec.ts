@@ -44,10 +44,14 @@ describe('a hostile message published raw on the bus channel', () => {
     const before = b.cache.stats().bus!;
     const started = performance.now();
     expect(await attacker.publish(channel, raw)).toBe(2);
-    const handled = await eventually(() => {
-      const bus = b.cache.stats().bus!;
-      return bus.malformed + bus.received > before.malformed + before.received;
-    }, 10_000, 1);
+    const handled = await eventually(
+      () => {
+        const bus = b.cache.stats().bus!;
+        return bus.malformed + bus.received > before.malformed + before.received;
+      },
+      10_000,
+      1,
+    );
     expect(handled).toBe(true);
     const after = b.cache.stats().bus!;
     return {
@@ -57,7 +61,8 @@ describe('a hostile message published raw on the bus channel', () => {
     };
   }
 
-  const message = (fields: Record<string, unknown>) => JSON.stringify({ instance: 'mallory', sentAt: Date.now(), reason: 'pattern', ...fields });
+  const message = (fields: Record<string, unknown>) =>
+    JSON.stringify({ instance: 'mallory', sentAt: Date.now(), reason: 'pattern', ...fields });
 
   it.each([
     ['a pattern over 1024 characters', message({ patterns: ['*?'.repeat(600) + '*!'] })],

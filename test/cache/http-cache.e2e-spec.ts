@@ -547,7 +547,11 @@ describe('with a real Redis', () => {
       expect(served.headers['x-cache']).toBe('HIT');
       expect(served.text).toBe(stored.text);
       expect(served.headers.etag).toBe(stored.headers.etag);
-      await request(b.getHttpServer()).get('/notes/n1?tricky=2024-01-01T00:00:00.000Z').set('X-User', 'alice').set('If-None-Match', stored.headers.etag).expect(304);
+      await request(b.getHttpServer())
+        .get('/notes/n1?tricky=2024-01-01T00:00:00.000Z')
+        .set('X-User', 'alice')
+        .set('If-None-Match', stored.headers.etag)
+        .expect(304);
       const otherUser = await request(b.getHttpServer()).get('/notes/n1?tricky=2024-01-01T00:00:00.000Z').set('X-User', 'bob').expect(200);
       expect(otherUser.headers['x-cache']).toBe('MISS');
       expect(otherUser.body.owner).toBe('bob');

@@ -75,10 +75,14 @@ describe('Redis outages', () => {
       // which is what the repair journal covers: the missed overwrite is replayed as a delete.
       expect(await eventually(() => !a.cache.stats().redis!.repairsPending, 10_000)).toBe(true);
       // A loaded machine may still time a command out now and then: L2 must be written again soon.
-      const landed = await eventually(async () => {
-        await a.cache.set('fresh', 'ok');
-        return (await spy.exists('kill:fresh')) === 1;
-      }, 5_000, 50);
+      const landed = await eventually(
+        async () => {
+          await a.cache.set('fresh', 'ok');
+          return (await spy.exists('kill:fresh')) === 1;
+        },
+        5_000,
+        50,
+      );
       expect(landed).toBe(true);
       expect(await eventually(async () => (await b.cache.get('fresh')) === 'ok', 5_000)).toBe(true);
       expect(await b.cache.get('title')).toBeUndefined(); // B's old copy was dropped on reconnect
@@ -123,7 +127,9 @@ describe('Redis outages', () => {
       expect(ctx.cache.stats().redis!.circuit).toBe('open');
       expect(ctx.cache.stats().redis!.timeouts).toBeGreaterThanOrEqual(3);
       server.thaw();
-      expect(await eventually(() => ctx.cache.stats().redis!.circuit === 'closed' && !ctx.cache.stats().redis!.repairsPending, 10_000)).toBe(true);
+      expect(
+        await eventually(() => ctx.cache.stats().redis!.circuit === 'closed' && !ctx.cache.stats().redis!.repairsPending, 10_000),
+      ).toBe(true);
       await ctx.cache.set('back', 1);
       expect(await spy.exists('frozen:back')).toBe(1);
     } finally {

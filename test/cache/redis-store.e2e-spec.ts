@@ -20,7 +20,11 @@ const VALUES: Record<string, unknown> = {
   false: false,
   null: null,
   'a Date': new Date('2024-01-01T00:00:00.000Z'),
-  'a Map': new Map<unknown, unknown>([['a', 1], [2, new Date(0)], [{ k: 1 }, new Set([1])]]),
+  'a Map': new Map<unknown, unknown>([
+    ['a', 1],
+    [2, new Date(0)],
+    [{ k: 1 }, new Set([1])],
+  ]),
   'a Set': new Set(['x', 1, new Date(5)]),
   'a BigInt': 12345678901234567890123456789n,
   'a Buffer': Buffer.from([0, 1, 2, 255]),

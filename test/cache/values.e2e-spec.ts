@@ -52,20 +52,23 @@ describe('values through Redis: undecodable, unrepresentable, lone surrogates, o
 
     afterAll(() => ctx.close());
 
-    it.each(Object.entries(FOREIGN_VALUES))('%s: 20 reads are misses, the circuit stays closed and other keys still hit', async (name, raw) => {
-      const key = `foreign:${name}`;
-      await ctx.cache.set('neighbour', { ok: true });
-      const decodeErrorsBefore = ctx.cache.stats().redis!.decodeErrors;
-      for (let i = 0; i < 20; i++) {
-        await spy.set(PREFIX + key, raw);
-        expect(await ctx.cache.get(key)).toBeUndefined();
-      }
-      const redis = ctx.cache.stats().redis!;
-      expect(redis.circuit).toBe('closed');
-      expect(redis.errors).toBe(0);
-      expect(redis.decodeErrors - decodeErrorsBefore).toBe(20);
-      expect(await ctx.cache.get('neighbour')).toEqual({ ok: true });
-    });
+    it.each(Object.entries(FOREIGN_VALUES))(
+      '%s: 20 reads are misses, the circuit stays closed and other keys still hit',
+      async (name, raw) => {
+        const key = `foreign:${name}`;
+        await ctx.cache.set('neighbour', { ok: true });
+        const decodeErrorsBefore = ctx.cache.stats().redis!.decodeErrors;
+        for (let i = 0; i < 20; i++) {
+          await spy.set(PREFIX + key, raw);
+          expect(await ctx.cache.get(key)).toBeUndefined();
+        }
+        const redis = ctx.cache.stats().redis!;
+        expect(redis.circuit).toBe('closed');
+        expect(redis.errors).toBe(0);
+        expect(redis.decodeErrors - decodeErrorsBefore).toBe(20);
+        expect(await ctx.cache.get('neighbour')).toEqual({ ok: true });
+      },
+    );
 
     it('is removed from Redis', async () => {
       await spy.set(`${PREFIX}foreign:removed`, 'not ours');
@@ -164,7 +167,12 @@ describe('values through Redis: undecodable, unrepresentable, lone surrogates, o
     afterAll(() => ctx.close());
 
     const page = (contentLength: number) =>
-      Array.from({ length: 5 }, (_, i) => ({ id: `m${i}`, role: 'user', content: 'x'.repeat(contentLength), createdAt: '2025-01-01T00:00:00.000Z' }));
+      Array.from({ length: 5 }, (_, i) => ({
+        id: `m${i}`,
+        role: 'user',
+        content: 'x'.repeat(contentLength),
+        createdAt: '2025-01-01T00:00:00.000Z',
+      }));
 
     it('getOrSet returns it to the caller and keeps it in neither tier', async () => {
       const value = page(32_000);

@@ -45,7 +45,10 @@ describe.each(chatModes())('the HTTP API ($name cache)', (mode) => {
 
     it('a route without a token, or with a forged one, is a 401', async () => {
       await request(chat.http).get('/users/me').expect(401);
-      await request(chat.http).get('/sessions').set(bearer(`${ada.token}x`)).expect(401);
+      await request(chat.http)
+        .get('/sessions')
+        .set(bearer(`${ada.token}x`))
+        .expect(401);
       await request(chat.http).get('/sessions').set('Authorization', ada.token).expect(401);
     });
 
@@ -152,7 +155,9 @@ describe.each(chatModes())('the HTTP API ($name cache)', (mode) => {
       const session = await newSession(ada);
       const sent: string[] = [];
       for (let i = 0; i < 7; i++) {
-        const { body } = await as(ada).post(`/sessions/${session.id}/messages`, { role: 'user', content: `m${i}` }).expect(201);
+        const { body } = await as(ada)
+          .post(`/sessions/${session.id}/messages`, { role: 'user', content: `m${i}` })
+          .expect(201);
         sent.push(body.id);
       }
       const page = async (query: string) => (await as(ada).get(`/sessions/${session.id}/messages${query}`).expect(200)).body;
@@ -227,12 +232,36 @@ describe.each(chatModes())('the HTTP API ($name cache)', (mode) => {
       const user = await chat.signUp();
       const session = await newSession(user);
       await as(user).post(`/sessions/${session.id}/messages`, { role: 'user', content: 'alpha OR beta "quoted" near(x)' }).expect(201);
-      for (const q of ['"', 'alpha OR', 'NEAR(alpha beta)', 'content:alpha', 'alpha*', '^alpha', '(', 'AND', '-alpha', '*', "'; DROP TABLE messages; --"]) {
+      for (const q of [
+        '"',
+        'alpha OR',
+        'NEAR(alpha beta)',
+        'content:alpha',
+        'alpha*',
+        '^alpha',
+        '(',
+        'AND',
+        '-alpha',
+        '*',
+        "'; DROP TABLE messages; --",
+      ]) {
         const response = await as(user).get(`/search?q=${encodeURIComponent(q)}`);
         expect({ q, status: response.status }).toEqual({ q, status: 200 });
       }
-      expect((await as(user).get(`/search?q=${encodeURIComponent('"alpha" OR')}`).expect(200)).body.items).toHaveLength(1);
-      expect((await as(user).get(`/search?q=${encodeURIComponent('*')}`).expect(200)).body.items).toEqual([]);
+      expect(
+        (
+          await as(user)
+            .get(`/search?q=${encodeURIComponent('"alpha" OR')}`)
+            .expect(200)
+        ).body.items,
+      ).toHaveLength(1);
+      expect(
+        (
+          await as(user)
+            .get(`/search?q=${encodeURIComponent('*')}`)
+            .expect(200)
+        ).body.items,
+      ).toEqual([]);
     });
   });
 
@@ -348,7 +377,9 @@ describe.each(chatModes())('the HTTP API ($name cache)', (mode) => {
     it('answer 404 when ADMIN_TOKEN is unset, even to a user', async () => {
       await request(chat.http).get('/cache/stats').expect(404);
       await as(ada).get('/cache/stats').expect(404);
-      await as(ada).post('/cache/invalidate', { tags: ['x'] }).expect(404);
+      await as(ada)
+        .post('/cache/invalidate', { tags: ['x'] })
+        .expect(404);
     });
 
     it('with ADMIN_TOKEN: stats and invalidation for the admin only', async () => {
@@ -374,25 +405,41 @@ describe.each(chatModes())('the HTTP API ($name cache)', (mode) => {
         expect(invalidated.body).toEqual({ invalidated: { keys: 0, tags: 1, pattern: 0 } });
         expect((await read()).headers['x-cache']).toBe('MISS');
 
-
         // A user's scope tag drops every response cached for that user, and nobody else's.
         const other = await admin.signUp();
         const readAs = (token: string, path: string) => request(admin.http).get(path).set(bearer(token)).expect(200);
         const paths = ['/users/me', '/sessions', `/sessions/${session.id}`, `/sessions/${session.id}/messages`, '/search?q=x'];
         for (const path of paths) await readAs(user.token, path);
         await readAs(other.token, '/sessions');
-        await request(admin.http).post('/cache/invalidate').set(bearer('let-me-in')).send({ tags: [`user:${user.id}`] }).expect(200);
-        for (const path of paths) expect({ path, cache: (await readAs(user.token, path)).headers['x-cache'] }).toEqual({ path, cache: 'MISS' });
+        await request(admin.http)
+          .post('/cache/invalidate')
+          .set(bearer('let-me-in'))
+          .send({ tags: [`user:${user.id}`] })
+          .expect(200);
+        for (const path of paths)
+          expect({ path, cache: (await readAs(user.token, path)).headers['x-cache'] }).toEqual({ path, cache: 'MISS' });
         expect((await readAs(other.token, '/sessions')).headers['x-cache']).toBe('HIT');
 
         await request(admin.http).post('/cache/invalidate').set(bearer('let-me-in')).send({}).expect(400);
-        await request(admin.http).post('/cache/invalidate').set(bearer('let-me-in')).send({ keys: ['__cc:bus'] }).expect(400);
+        await request(admin.http)
+          .post('/cache/invalidate')
+          .set(bearer('let-me-in'))
+          .send({ keys: ['__cc:bus'] })
+          .expect(400);
 
         // A pattern past the bound is refused by name; one within it, however hostile, answers at once.
-        const tooLong = await request(admin.http).post('/cache/invalidate').set(bearer('let-me-in')).send({ pattern: '*?'.repeat(513) }).expect(400);
+        const tooLong = await request(admin.http)
+          .post('/cache/invalidate')
+          .set(bearer('let-me-in'))
+          .send({ pattern: '*?'.repeat(513) })
+          .expect(400);
         expect(tooLong.body.message).toEqual(['pattern must be shorter than or equal to 1024 characters']);
         const started = performance.now();
-        const hostile = await request(admin.http).post('/cache/invalidate').set(bearer('let-me-in')).send({ pattern: '*?'.repeat(511) + '*!' }).expect(200);
+        const hostile = await request(admin.http)
+          .post('/cache/invalidate')
+          .set(bearer('let-me-in'))
+          .send({ pattern: '*?'.repeat(511) + '*!' })
+          .expect(200);
         expect(hostile.body).toEqual({ invalidated: { keys: 0, tags: 0, pattern: 0 } });
         expect(performance.now() - started).toBeLessThan(1_000); // generous: the RegExp matcher never finished
       } finally {

@@ -42,7 +42,14 @@ describe.each(chatModes())('bad input ($name cache)', (mode) => {
     ['an unknown role', 'post', '/sessions/:session/messages', { role: 'root', content: 'x' }, 400, /role must be one of/],
     ['empty content', 'post', '/sessions/:session/messages', { role: 'user', content: '' }, 400, /content/],
     ['blank content', 'post', '/sessions/:session/messages', { role: 'user', content: ' \n ' }, 400, /content must not be blank/],
-    ['content over 32000', 'post', '/sessions/:session/messages', { role: 'user', content: 'x'.repeat(32_001) }, 400, /content must be shorter/],
+    [
+      'content over 32000',
+      'post',
+      '/sessions/:session/messages',
+      { role: 'user', content: 'x'.repeat(32_001) },
+      400,
+      /content must be shorter/,
+    ],
     ['an id that is not an id', 'get', '/sessions/not-a-uuid', undefined, 400, /id must be a UUID/],
     ['an id with SQL in it', 'delete', `/sessions/${encodeURIComponent("1' OR '1'='1")}`, undefined, 400, /id must be a UUID/],
     ['messages of a non-id', 'get', '/sessions/123/messages', undefined, 400, /id must be a UUID/],
@@ -53,13 +60,41 @@ describe.each(chatModes())('bad input ($name cache)', (mode) => {
     ['limit twice', 'get', '/sessions?limit=1&limit=2', undefined, 400, /^query parameter limit is repeated/],
     ['a search q twice', 'get', '/search?q=a&q=b', undefined, 400, /^query parameter q is repeated/],
     ['a __proto__ field', 'post', '/sessions', '{"title": "x", "__proto__": {"admin": true}}', 400, /property __proto__ should not exist/],
-    ['a constructor field', 'post', '/sessions', '{"title": "x", "constructor": {"prototype": {}}}', 400, /property constructor should not exist/],
+    [
+      'a constructor field',
+      'post',
+      '/sessions',
+      '{"title": "x", "constructor": {"prototype": {}}}',
+      400,
+      /property constructor should not exist/,
+    ],
     ['a prototype field', 'post', '/sessions', '{"title": "x", "prototype": {}}', 400, /property prototype should not exist/],
     ['a __proto__ query parameter', 'get', '/sessions?__proto__=1', undefined, 400, /property __proto__ should not exist/],
     ['a constructor query parameter', 'get', '/search?q=x&constructor=1', undefined, 400, /property constructor should not exist/],
-    ['a prototype query parameter', 'get', '/sessions/:session/messages?prototype=1', undefined, 400, /property prototype should not exist/],
-    ['a body nested 20,000 levels deep', 'post', '/sessions', `{"title": "x", "a": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`, 400, /nested deeper than 32 levels/],
-    ['a __proto__ field of a user', 'post', '/users', '{"name": "x", "__proto__": {"isAdmin": true}}', 400, /property __proto__ should not exist/],
+    [
+      'a prototype query parameter',
+      'get',
+      '/sessions/:session/messages?prototype=1',
+      undefined,
+      400,
+      /property prototype should not exist/,
+    ],
+    [
+      'a body nested 20,000 levels deep',
+      'post',
+      '/sessions',
+      `{"title": "x", "a": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`,
+      400,
+      /nested deeper than 32 levels/,
+    ],
+    [
+      'a __proto__ field of a user',
+      'post',
+      '/users',
+      '{"name": "x", "__proto__": {"isAdmin": true}}',
+      400,
+      /property __proto__ should not exist/,
+    ],
     ['limit 201 of messages', 'get', `/sessions/:session/messages?limit=201`, undefined, 400, /limit must not be greater than 200/],
     ['a cursor that is not an id', 'get', `/sessions/:session/messages?before=abc`, undefined, 400, /before must be a UUID/],
     ['an unknown query parameter', 'get', '/sessions?offset=3', undefined, 400, /property offset should not exist/],
@@ -116,7 +151,11 @@ describe.each(chatModes())('bad input ($name cache)', (mode) => {
   });
 
   it('a JSON content type with parameters, or no body at all, is not a 415', async () => {
-    const withCharset = await request(chat.http).post('/sessions').set(bearer(token)).set('Content-Type', 'application/json; charset=utf-8').send('{"title": ""}');
+    const withCharset = await request(chat.http)
+      .post('/sessions')
+      .set(bearer(token))
+      .set('Content-Type', 'application/json; charset=utf-8')
+      .send('{"title": ""}');
     expect(withCharset.status).toBe(400);
     const noBody = await request(chat.http).post('/sessions').set(bearer(token)).set('Content-Type', 'text/plain');
     expect(noBody.status).toBe(400);

@@ -20,7 +20,11 @@ describe('when the cache fails', () => {
     const cache = chat.app.get(CacheService);
     const invalidateTags = jest.spyOn(cache, 'invalidateTags').mockRejectedValue(new Error('cache down'));
     try {
-      await request(chat.http).post(`/sessions/${session.id}/messages`).set(bearer(token)).send({ role: 'user', content: 'kept' }).expect(201);
+      await request(chat.http)
+        .post(`/sessions/${session.id}/messages`)
+        .set(bearer(token))
+        .send({ role: 'user', content: 'kept' })
+        .expect(201);
       await request(chat.http).patch(`/sessions/${session.id}`).set(bearer(token)).send({ title: 'renamed' }).expect(200);
       expect(invalidateTags).toHaveBeenCalledTimes(2);
     } finally {

@@ -95,9 +95,15 @@ describe('Redis dies under two instances', () => {
 
     await server.restart();
     // B's bus resubscribes and flushes its memory tier (messages may have been lost meanwhile).
-    const seen = await eventually(async () => (await onB(`/sessions/${session.id}`)).body.title === 'renamed during the outage', 10_000, 50);
+    const seen = await eventually(
+      async () => (await onB(`/sessions/${session.id}`)).body.title === 'renamed during the outage',
+      10_000,
+      50,
+    );
     expect(seen).toBe(true);
-    expect((await onB(`/sessions/${session.id}/messages`)).body.items.map((m: { content: string }) => m.content)).toEqual(['written blind']);
+    expect((await onB(`/sessions/${session.id}/messages`)).body.items.map((m: { content: string }) => m.content)).toEqual([
+      'written blind',
+    ]);
     expect((await onB('/search?q=blind')).body.items).toHaveLength(1);
   });
 });
@@ -123,9 +129,17 @@ describe('Redis freezes under a running app (commands hang, connections stay ope
     await shared.server.freeze();
     try {
       for (let i = 0; i < 3; i++) {
-        await request(app.http).patch(`/sessions/${session.id}`).set(auth).send({ title: `frozen ${i}` }).expect(200);
+        await request(app.http)
+          .patch(`/sessions/${session.id}`)
+          .set(auth)
+          .send({ title: `frozen ${i}` })
+          .expect(200);
         expect((await request(app.http).get(`/sessions/${session.id}`).set(auth).expect(200)).body.title).toBe(`frozen ${i}`);
-        await request(app.http).post(`/sessions/${session.id}/messages`).set(auth).send({ role: 'user', content: `cold ${i}` }).expect(201);
+        await request(app.http)
+          .post(`/sessions/${session.id}/messages`)
+          .set(auth)
+          .send({ role: 'user', content: `cold ${i}` })
+          .expect(201);
         expect((await request(app.http).get(`/sessions/${session.id}/messages`).set(auth).expect(200)).body.items).toHaveLength(i + 1);
       }
     } finally {
@@ -136,7 +150,13 @@ describe('Redis freezes under a running app (commands hang, connections stay ope
     // this instance once its circuit closes, and then a new instance reading Redis sees the writes.
     const fresh = await startChatApp(shared.env);
     try {
-      expect(await eventually(async () => (await request(fresh.http).get(`/sessions/${session.id}`).set(auth)).body.title === 'frozen 2', 10_000, 50)).toBe(true);
+      expect(
+        await eventually(
+          async () => (await request(fresh.http).get(`/sessions/${session.id}`).set(auth)).body.title === 'frozen 2',
+          10_000,
+          50,
+        ),
+      ).toBe(true);
       expect((await request(app.http).get(`/sessions/${session.id}`).set(auth).expect(200)).body.title).toBe('frozen 2');
       expect((await request(fresh.http).get(`/sessions/${session.id}/messages`).set(auth).expect(200)).body.items).toHaveLength(3);
     } finally {

@@ -6,7 +6,8 @@ export const REPO_ROOT = join(__dirname, '..', '..');
 export const BUILT_MAIN = join(REPO_ROOT, 'dist', 'main.js');
 
 /** Variables of the app's configuration: none leaks from the test's own environment into a spawned app. */
-const APP_VARIABLES = /^(PORT|DATABASE_PATH|REDIS_URL|REDIS_CLUSTER_NODES|CACHE_\w+|REDIS_COMMAND_TIMEOUT_MS|JWT_SECRET|ADMIN_TOKEN|METRICS_TOKEN|SHUTDOWN_TIMEOUT_MS|LOG_LEVEL|LOG_FORMAT|NODE_ENV)$/;
+const APP_VARIABLES =
+  /^(PORT|DATABASE_PATH|REDIS_URL|REDIS_CLUSTER_NODES|CACHE_\w+|REDIS_COMMAND_TIMEOUT_MS|JWT_SECRET|ADMIN_TOKEN|METRICS_TOKEN|SHUTDOWN_TIMEOUT_MS|LOG_LEVEL|LOG_FORMAT|NODE_ENV)$/;
 
 export function appEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !APP_VARIABLES.test(name)));
@@ -42,9 +43,14 @@ export class AppProcess {
         else resolve();
       };
       const check = () => matched() && done();
-      const timer = setTimeout(() => done(new Error(`no ${pattern} within ${timeoutMs} ms; output:\n${this.stdout}${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`no ${pattern} within ${timeoutMs} ms; output:\n${this.stdout}${this.stderr}`)),
+        timeoutMs,
+      );
       this.waiters.add(check);
-      void this.exited.then(() => setImmediate(() => !matched() && done(new Error(`exited before ${pattern}; output:\n${this.stdout}${this.stderr}`))));
+      void this.exited.then(() =>
+        setImmediate(() => !matched() && done(new Error(`exited before ${pattern}; output:\n${this.stdout}${this.stderr}`))),
+      );
     });
   }
 

@@ -1,6 +1,15 @@
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { CACHE_MANAGER, CacheService, ChatCacheModule, ChatCacheOptions, MEMORY_STORE, MemoryStore, REDIS_STORE, RedisStore } from '../../src/cache';
+import {
+  CACHE_MANAGER,
+  CacheService,
+  ChatCacheModule,
+  ChatCacheOptions,
+  MEMORY_STORE,
+  MemoryStore,
+  REDIS_STORE,
+  RedisStore,
+} from '../../src/cache';
 import type { Cache } from 'cache-manager';
 
 export interface CacheContext {

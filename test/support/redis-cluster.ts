@@ -20,7 +20,14 @@ export class RedisCluster {
         }),
       );
     }
-    await run('redis-cli', ['--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`), '--cluster-replicas', '0', '--cluster-yes']);
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...servers.map((s) => `127.0.0.1:${s.port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
     const probe = new Redis(servers[0].port, '127.0.0.1');
     try {
       const ok = await eventually(async () => (await probe.cluster('INFO')).includes('cluster_state:ok'), 15_000, 100);

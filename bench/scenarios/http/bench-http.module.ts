@@ -1,4 +1,16 @@
-import { BadRequestException, Controller, Get, Injectable, Module, NotFoundException, OnModuleInit, Param, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  NotFoundException,
+  OnModuleInit,
+  Param,
+  Query,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CacheInterceptor, CacheModule } from '@nestjs/cache-manager';
 import { AuthenticatedUser, AuthModule, BearerAuthGuard, CurrentUser, UserRegistry } from '../../../src/auth';
@@ -71,7 +83,11 @@ export class CacheManagerPeerController {
   ) {}
 
   @Get(MESSAGES_ROUTE)
-  listMessages(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseIdPipe) id: string, @Query() query: ListMessagesQuery): Promise<MessagePage> {
+  listMessages(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: string,
+    @Query() query: ListMessagesQuery,
+  ): Promise<MessagePage> {
     this.calls.cacheManager++;
     return this.chat.sessions.listMessages(user.id, id, query.limit, query.before?.toLowerCase());
   }
@@ -87,7 +103,11 @@ export class UncachedPeerController {
   ) {}
 
   @Get(MESSAGES_ROUTE)
-  listMessages(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseIdPipe) id: string, @Query() query: ListMessagesQuery): Promise<MessagePage> {
+  listMessages(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: string,
+    @Query() query: ListMessagesQuery,
+  ): Promise<MessagePage> {
     this.calls.uncached++;
     return this.chat.sessions.listMessages(user.id, id, query.limit, query.before?.toLowerCase());
   }
@@ -103,7 +123,11 @@ export class DatabasePeerController {
   ) {}
 
   @Get(MESSAGES_ROUTE)
-  listMessages(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseIdPipe) id: string, @Query() query: ListMessagesQuery): MessagePage {
+  listMessages(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: string,
+    @Query() query: ListMessagesQuery,
+  ): MessagePage {
     this.calls.database++;
     const session = this.chat.repository.findSession(id);
     if (session === null || session.userId !== user.id) throw new NotFoundException(`session ${id} not found`);

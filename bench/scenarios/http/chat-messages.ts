@@ -35,7 +35,8 @@ export function chatMessages(count: number, random: () => number): ChatMessageIn
       const start = Math.floor(random() * WORDS.length);
       const words = Array.from({ length }, (_, k) => WORDS[(start + k) % WORDS.length]);
       words[0] = words[0][0].toUpperCase() + words[0].slice(1);
-      const code = random() < 0.3 ? '\n\n```sql\nCREATE INDEX CONCURRENTLY messages_session_created ON messages (session_id, created_at);\n```' : '';
+      const code =
+        random() < 0.3 ? '\n\n```sql\nCREATE INDEX CONCURRENTLY messages_session_created ON messages (session_id, created_at);\n```' : '';
       messages.push({ role: 'assistant', content: `${words.join(' ')}.${code}` });
     }
   }

@@ -22,7 +22,11 @@ const TRANSPILE_HOOK = path.join(__dirname, 'transpile-hook.js');
 export function startServer(): Promise<ServerProcess> {
   const execArgv = ['-r', TRANSPILE_HOOK];
   if (process.env.BENCH_HTTP_CPU_PROF) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HTTP_CPU_PROF}`);
-  const child = fork(SERVER, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production' } });
+  const child = fork(SERVER, [], {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill();

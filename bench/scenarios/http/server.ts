@@ -91,7 +91,8 @@ async function main(): Promise<void> {
     }
   }
   if (warm.ours.xCache !== 'HIT') throw new Error(`GET ${routes.ours} is not a HIT once warm (X-Cache: ${warm.ours.xCache})`);
-  if (warm.cacheManager.xCache !== 'HIT') throw new Error(`GET ${routes.cacheManager} is not a HIT once warm (X-Cache: ${warm.cacheManager.xCache})`);
+  if (warm.cacheManager.xCache !== 'HIT')
+    throw new Error(`GET ${routes.cacheManager} is not a HIT once warm (X-Cache: ${warm.cacheManager.xCache})`);
 
   // Which cache manager the peer's CacheInterceptor got: @nestjs/cache-manager's own (a Keyv over
   // a Map), not the global ChatCacheModule's compat one (a Keyv over CacheService).
@@ -99,11 +100,17 @@ async function main(): Promise<void> {
   const interceptor = bench.get(CacheInterceptor, { strict: true }) as unknown as { cacheManager: unknown };
   const peerManager = interceptor.cacheManager as { stores?: { store?: unknown }[] };
   const managers = app.get(CACHE_MANAGER, { strict: false, each: true }) as { stores?: { store?: unknown }[] }[];
-  const storeOf = (manager: { stores?: { store?: unknown }[] }) => manager.stores?.map((keyv) => keyv.store?.constructor?.name ?? typeof keyv.store).join('+') ?? 'unknown';
+  const storeOf = (manager: { stores?: { store?: unknown }[] }) =>
+    manager.stores?.map((keyv) => keyv.store?.constructor?.name ?? typeof keyv.store).join('+') ?? 'unknown';
   const peerStore = storeOf(peerManager);
-  const otherStores = managers.filter((manager) => manager !== peerManager).map(storeOf).join(', ');
+  const otherStores = managers
+    .filter((manager) => manager !== peerManager)
+    .map(storeOf)
+    .join(', ');
   if (peerStore !== 'Map' || managers.length !== 2 || !managers.includes(peerManager)) {
-    throw new Error(`CacheInterceptor's cache manager is not @nestjs/cache-manager's default (its stores: ${peerStore}; others: ${otherStores})`);
+    throw new Error(
+      `CacheInterceptor's cache manager is not @nestjs/cache-manager's default (its stores: ${peerStore}; others: ${otherStores})`,
+    );
   }
 
   const calls = app.get(HandlerCalls);

@@ -13,7 +13,14 @@ const configFile = path.resolve(__dirname, '../../../tsconfig.json');
 const { config, error } = ts.readConfigFile(configFile, ts.sys.readFile);
 if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'));
 const { options } = ts.parseJsonConfigFileContent(config, ts.sys, path.dirname(configFile));
-const compilerOptions = { ...options, module: ts.ModuleKind.CommonJS, declaration: false, sourceMap: false, inlineSourceMap: false, noEmit: false };
+const compilerOptions = {
+  ...options,
+  module: ts.ModuleKind.CommonJS,
+  declaration: false,
+  sourceMap: false,
+  inlineSourceMap: false,
+  noEmit: false,
+};
 
 require.extensions['.ts'] = function loadTypeScript(module, filename) {
   const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), { compilerOptions, fileName: filename });

@@ -43,7 +43,23 @@ export interface ChatMessage {
   createdAt: string;
 }
 
-const WORDS = ['cache', 'session', 'message', 'redis', 'hello', 'thanks', 'deploy', 'latency', 'token', 'review', 'the', 'a', 'is', 'and', 'of'];
+const WORDS = [
+  'cache',
+  'session',
+  'message',
+  'redis',
+  'hello',
+  'thanks',
+  'deploy',
+  'latency',
+  'token',
+  'review',
+  'the',
+  'a',
+  'is',
+  'and',
+  'of',
+];
 
 /** ASCII text of exactly `length` characters. */
 export function seededText(random: () => number, length: number): string {

@@ -29,7 +29,11 @@ function cpuSeconds(): number {
  * operations over its CPU time summed across its slices. Answers operations per CPU-second of
  * every measured round, by contender.
  */
-export async function measureSlicedCpuThroughput(ctx: BenchContext, contenders: readonly SlicedContender[], slices: number): Promise<Map<string, number[]>> {
+export async function measureSlicedCpuThroughput(
+  ctx: BenchContext,
+  contenders: readonly SlicedContender[],
+  slices: number,
+): Promise<Map<string, number[]>> {
   const samples = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   const total = ctx.warmupRounds + ctx.rounds;
   const ops = new Float64Array(contenders.length);

@@ -51,7 +51,12 @@ export function getAllLruCache(cache: LRUCache<string, object>, sequence: readon
   return to - from;
 }
 
-export function getAllMnemonist(cache: MnemonistLRUCache<string, object>, sequence: readonly string[], from = 0, to = sequence.length): number {
+export function getAllMnemonist(
+  cache: MnemonistLRUCache<string, object>,
+  sequence: readonly string[],
+  from = 0,
+  to = sequence.length,
+): number {
   let hits = 0;
   for (let i = from; i < to; i++) if (cache.get(sequence[i]) !== undefined) hits++;
   hitSink += hits;
@@ -72,27 +77,58 @@ export function getAllMap(map: Map<string, object>, sequence: readonly string[],
   return to - from;
 }
 
-export function setAllOurs(store: MemoryStore, keys: readonly string[], values: readonly object[], ttlMs: number | undefined, from = 0, to = keys.length): number {
+export function setAllOurs(
+  store: MemoryStore,
+  keys: readonly string[],
+  values: readonly object[],
+  ttlMs: number | undefined,
+  from = 0,
+  to = keys.length,
+): number {
   for (let i = from; i < to; i++) store.set(keys[i], values[i], ttlMs);
   return to - from;
 }
 
-export function setAllLruCache(cache: LRUCache<string, object>, keys: readonly string[], values: readonly object[], from = 0, to = keys.length): number {
+export function setAllLruCache(
+  cache: LRUCache<string, object>,
+  keys: readonly string[],
+  values: readonly object[],
+  from = 0,
+  to = keys.length,
+): number {
   for (let i = from; i < to; i++) cache.set(keys[i], values[i]);
   return to - from;
 }
 
-export function setAllMnemonist(cache: MnemonistLRUCache<string, object>, keys: readonly string[], values: readonly object[], from = 0, to = keys.length): number {
+export function setAllMnemonist(
+  cache: MnemonistLRUCache<string, object>,
+  keys: readonly string[],
+  values: readonly object[],
+  from = 0,
+  to = keys.length,
+): number {
   for (let i = from; i < to; i++) cache.set(keys[i], values[i]);
   return to - from;
 }
 
-export function setAllTinyLru(cache: TinyLRU<object>, keys: readonly string[], values: readonly object[], from = 0, to = keys.length): number {
+export function setAllTinyLru(
+  cache: TinyLRU<object>,
+  keys: readonly string[],
+  values: readonly object[],
+  from = 0,
+  to = keys.length,
+): number {
   for (let i = from; i < to; i++) cache.set(keys[i], values[i]);
   return to - from;
 }
 
-export function setAllMap(map: Map<string, object>, keys: readonly string[], values: readonly object[], from = 0, to = keys.length): number {
+export function setAllMap(
+  map: Map<string, object>,
+  keys: readonly string[],
+  values: readonly object[],
+  from = 0,
+  to = keys.length,
+): number {
   for (let i = from; i < to; i++) map.set(keys[i], values[i]);
   return to - from;
 }
@@ -107,14 +143,26 @@ export function getBuiltOurs(store: MemoryStore, prefix: string, rests: readonly
   return to - from;
 }
 
-export function getBuiltLruCache(cache: LRUCache<string, object>, prefix: string, rests: readonly string[], from = 0, to = rests.length): number {
+export function getBuiltLruCache(
+  cache: LRUCache<string, object>,
+  prefix: string,
+  rests: readonly string[],
+  from = 0,
+  to = rests.length,
+): number {
   let hits = 0;
   for (let i = from; i < to; i++) if (cache.get(prefix + rests[i]) !== undefined) hits++;
   hitSink += hits;
   return to - from;
 }
 
-export function getBuiltMnemonist(cache: MnemonistLRUCache<string, object>, prefix: string, rests: readonly string[], from = 0, to = rests.length): number {
+export function getBuiltMnemonist(
+  cache: MnemonistLRUCache<string, object>,
+  prefix: string,
+  rests: readonly string[],
+  from = 0,
+  to = rests.length,
+): number {
   let hits = 0;
   for (let i = from; i < to; i++) if (cache.get(prefix + rests[i]) !== undefined) hits++;
   hitSink += hits;

@@ -60,7 +60,10 @@ export interface CacheManagerPeer {
  */
 export async function cacheManagerPeer(url: string, options: { memory: boolean; namespace: string }): Promise<CacheManagerPeer> {
   const client = await ioredisClient(url);
-  const redisKeyv = new Keyv({ store: new KeyvAdapter(redisInsStore(client) as unknown as CacheManagerStore), namespace: options.namespace });
+  const redisKeyv = new Keyv({
+    store: new KeyvAdapter(redisInsStore(client) as unknown as CacheManagerStore),
+    namespace: options.namespace,
+  });
   const memory = options.memory ? new Keyv({ namespace: options.namespace }) : undefined;
   if (memory) {
     memory.serialize = undefined;
@@ -89,7 +92,9 @@ export async function bentoPeer(url: string, options: { prefix: string; serializ
   const client = await ioredisClient(url);
   const l1 = new LRUCache<string, NonNullable<unknown>>({ max: DEFAULT_MAX_ENTRIES, ttlAutopurge: false });
   const memory = { maxItems: DEFAULT_MAX_ENTRIES, serialize: options.serializeL1, cacheInstance: l1 } as MemoryConfig;
-  const store = bentostore().useL1Layer(memoryDriver(memory)).useL2Layer(redisDriver({ connection: client }));
+  const store = bentostore()
+    .useL1Layer(memoryDriver(memory))
+    .useL2Layer(redisDriver({ connection: client }));
   const { hostname, port } = new URL(url);
   if (options.bus !== false) store.useBus(redisBusDriver({ connection: { host: hostname, port: Number(port) } }));
   const bento = new BentoCache({ default: 'tiered', prefix: options.prefix, stores: { tiered: store } });

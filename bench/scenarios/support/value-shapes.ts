@@ -37,7 +37,10 @@ class Text {
   uuid(): string {
     let hex = '';
     for (let i = 0; i < 32; i++) hex += ((this.random() * 16) | 0).toString(16);
-    return Buffer.from(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`, 'latin1').toString('latin1');
+    return Buffer.from(
+      `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`,
+      'latin1',
+    ).toString('latin1');
   }
 
   iso(i: number): string {

@@ -51,9 +51,7 @@ export class CacheableMethodsExplorer implements OnModuleInit {
       }
       return [];
     }
-    const instances = wrapper.isTransient
-      ? wrapper.getStaticTransientInstances().map((host) => host?.instance)
-      : [wrapper.instance];
+    const instances = wrapper.isTransient ? wrapper.getStaticTransientInstances().map((host) => host?.instance) : [wrapper.instance];
     return instances.filter(isObject);
   }
 

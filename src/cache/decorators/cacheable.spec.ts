@@ -69,7 +69,11 @@ describe('@Cacheable', () => {
       prefix = 'tenant-a';
       rows = new Map([['r1', 'row one']]);
 
-      @Cacheable({ key: function (this: Repository, [id]: [string]) { return `${this.prefix}:${id}`; } })
+      @Cacheable({
+        key: function (this: Repository, [id]: [string]) {
+          return `${this.prefix}:${id}`;
+        },
+      })
       find(id: string): string | undefined {
         return this.rows.get(id);
       }

@@ -70,7 +70,21 @@ describe('key templates', () => {
 
   it('tells Maps, Sets and dates apart by content', () => {
     expect(stableHash(new Map([['a', 1]]))).not.toBe(stableHash(new Map([['a', 2]])));
-    expect(stableHash(new Map([['a', 1], ['b', 2]]))).toBe(stableHash(new Map([['b', 2], ['a', 1]])));
+    expect(
+      stableHash(
+        new Map([
+          ['a', 1],
+          ['b', 2],
+        ]),
+      ),
+    ).toBe(
+      stableHash(
+        new Map([
+          ['b', 2],
+          ['a', 1],
+        ]),
+      ),
+    );
     expect(stableHash(new Set([1, 2]))).toBe(stableHash(new Set([2, 1])));
     expect(stableHash(new Set([1]))).not.toBe(stableHash(new Set([2])));
     expect(stableHash({ at: new Date(0) })).not.toBe(stableHash({ at: new Date(1) }));

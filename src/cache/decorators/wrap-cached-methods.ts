@@ -1,4 +1,11 @@
-import { CACHE_EVICT_METADATA, CACHE_PUT_METADATA, CACHEABLE_METADATA, CacheablePlan, CacheEvictPlan, CachePutPlan } from './cache-decorator.metadata';
+import {
+  CACHE_EVICT_METADATA,
+  CACHE_PUT_METADATA,
+  CACHEABLE_METADATA,
+  CacheablePlan,
+  CacheEvictPlan,
+  CachePutPlan,
+} from './cache-decorator.metadata';
 import { cacheEvictMethod } from './cache-evict.wrapper';
 import { cachePutMethod } from './cache-put.wrapper';
 import { cacheableMethod } from './cacheable.wrapper';

@@ -4,7 +4,15 @@ import { HttpCacheableRequest, httpCacheKey, httpCachePartition } from './http-c
 import { requestCacheControl } from './request-cache-control';
 
 function requestOf(overrides: Partial<HttpCacheableRequest> = {}): HttpCacheableRequest {
-  return { method: 'GET', path: '/sessions/s1', route: { path: '/sessions/:id' }, params: { id: 's1' }, query: {}, headers: {}, ...overrides };
+  return {
+    method: 'GET',
+    path: '/sessions/s1',
+    route: { path: '/sessions/:id' },
+    params: { id: 's1' },
+    query: {},
+    headers: {},
+    ...overrides,
+  };
 }
 
 describe('HTTP cache partition', () => {
@@ -48,13 +56,17 @@ describe('HTTP cache key', () => {
     expect(httpCacheKey(requestOf({ method: 'HEAD' }), 'user:u1')).not.toBe(base);
     expect(httpCacheKey(requestOf({ route: { path: '/archive/:id' } }), 'user:u1')).not.toBe(base);
     expect(httpCacheKey(requestOf({ params: { id: 's2' } }), 'user:u1')).not.toBe(base);
-    expect(httpCacheKey(requestOf({ query: { b: ['y', 'x'] } }), 'user:u1')).not.toBe(httpCacheKey(requestOf({ query: { b: ['x', 'y'] } }), 'user:u1'));
+    expect(httpCacheKey(requestOf({ query: { b: ['y', 'x'] } }), 'user:u1')).not.toBe(
+      httpCacheKey(requestOf({ query: { b: ['x', 'y'] } }), 'user:u1'),
+    );
   });
 
   it('is the sha256 of the method, route and stableJson of params and query, whatever their shape', () => {
     const reference = (request: HttpCacheableRequest, partition: string) =>
       `http:${encodeURIComponent(partition)}:${createHash('sha256')
-        .update(`${request.method} ${request.route?.path ?? request.path ?? ''} ${stableJson(request.params ?? {})} ${stableJson(request.query ?? {})}`)
+        .update(
+          `${request.method} ${request.route?.path ?? request.path ?? ''} ${stableJson(request.params ?? {})} ${stableJson(request.query ?? {})}`,
+        )
         .digest('base64url')}`;
     const nullPrototype = Object.assign(Object.create(null) as Record<string, string>, { b: '2', a: '1' });
     const shapes: unknown[] = [
@@ -67,7 +79,10 @@ describe('HTTP cache key', () => {
       { tags: ['b', 'a'] },
       { filter: { role: 'user', since: '2025' } },
       { limit: 20, flag: true, none: null },
-      new Map([['b', '1'], ['a', '2']]),
+      new Map([
+        ['b', '1'],
+        ['a', '2'],
+      ]),
       new Date(0),
       ['x', 'y'],
     ];

@@ -11,9 +11,7 @@ export function requestCacheControl(headers: Record<string, string | string[] | 
   // Most requests send none.
   if (header === undefined) return NO_DIRECTIVES;
   const directives = new Set(
-    (Array.isArray(header) ? header.join(',') : (header ?? ''))
-      .split(',')
-      .map((directive) => directive.trim().toLowerCase().split('=')[0]),
+    (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((directive) => directive.trim().toLowerCase().split('=')[0]),
   );
   return { noCache: directives.has('no-cache'), noStore: directives.has('no-store') };
 }

@@ -16,7 +16,8 @@ export function encodeInvalidationMessages(message: InvalidationMessage): string
   const { keys = [], tags = [], patterns = [] } = message;
   const limits = INVALIDATION_MESSAGE_LIMITS;
   const itemsFit = [...keys, ...tags].every((item) => item.length > 0 && item.length <= limits.maxItemChars);
-  const patternsFit = patterns.length <= limits.maxPatternsPerAnnouncement && patterns.every((p) => p.length > 0 && p.length <= MAX_PATTERN_LENGTH);
+  const patternsFit =
+    patterns.length <= limits.maxPatternsPerAnnouncement && patterns.every((p) => p.length > 0 && p.length <= MAX_PATTERN_LENGTH);
   if (!itemsFit || !patternsFit) return [clearInstead(message)];
   if (patterns.length <= limits.maxPatterns && keys.length + tags.length <= limits.maxItems && whole.length <= limits.maxMessageChars) {
     return [whole];

@@ -102,7 +102,13 @@ export class SharedTier {
    * False when Redis refused it as oversized (the older value was deleted instead), undefined when
    * Redis failed or a later call of the key superseded it.
    */
-  write(key: string, value: unknown, ttlMs: number, tags: readonly string[], tagVersions?: readonly string[]): Promise<boolean | undefined> {
+  write(
+    key: string,
+    value: unknown,
+    ttlMs: number,
+    tags: readonly string[],
+    tagVersions?: readonly string[],
+  ): Promise<boolean | undefined> {
     const unsent = this.order.begin(key);
     return this.mutate({ keys: [key], reason: 'set' }, () => this.storeValue(unsent, value, ttlMs, tags, tagVersions));
   }

@@ -71,7 +71,11 @@ export class RedisConnectionState {
     if (this.closing || this.downSince !== 0 || !this.everReady) return;
     this.downSince = Date.now();
     this.logger.warn(
-      logfmt('redis.lost', { redis: this.redis, reason: this.lastError || 'connection closed', impact: 'serving from memory while reconnecting' }),
+      logfmt('redis.lost', {
+        redis: this.redis,
+        reason: this.lastError || 'connection closed',
+        impact: 'serving from memory while reconnecting',
+      }),
     );
     this.emit('lost');
   }

@@ -15,12 +15,7 @@ export interface RedisRecord {
 }
 
 /** The record of a value already encoded (see `encodeValue`: encoding can refuse a value, before any Redis call). */
-export function encodeRecord(
-  payload: string,
-  expiresAt: number,
-  tags?: readonly string[],
-  tagVersions?: readonly string[],
-): string {
+export function encodeRecord(payload: string, expiresAt: number, tags?: readonly string[], tagVersions?: readonly string[]): string {
   if (tags && tags.length > 0) return JSON.stringify([expiresAt, tags, tagVersions]) + '\n' + payload;
   // The common header, `[expiresAt]`, written without JSON.stringify (same text for an integer).
   const header = Number.isSafeInteger(expiresAt) ? '[' + expiresAt + ']' : JSON.stringify([expiresAt]);
@@ -73,7 +68,7 @@ function untaggedExpiry(raw: string, newline: number): number {
   const last = newline - 1;
   if (raw.charCodeAt(0) !== 91 /* [ */ || raw.charCodeAt(last) !== 93 /* ] */) return -1;
   const digits = last - 1;
-  if (digits < 1 || digits > MAX_FAST_DIGITS || (digits > 1 && raw.charCodeAt(1) === 48 /* 0 */)) return -1;
+  if (digits < 1 || digits > MAX_FAST_DIGITS || (digits > 1 && raw.charCodeAt(1) === 48) /* 0 */) return -1;
   let value = 0;
   for (let i = 1; i < last; i++) {
     const digit = raw.charCodeAt(i) - 48;

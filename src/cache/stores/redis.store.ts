@@ -82,7 +82,18 @@ export class RedisStore implements OnApplicationShutdown {
   private readonly breaker: CircuitBreaker;
   private readonly tagVersions: RedisTagVersions;
   private readonly state: RedisConnectionState;
-  private counters = { hits: 0, misses: 0, sets: 0, deletes: 0, tagInvalidations: 0, errors: 0, timeouts: 0, rejections: 0, decodeErrors: 0, oversized: 0 };
+  private counters = {
+    hits: 0,
+    misses: 0,
+    sets: 0,
+    deletes: 0,
+    tagInvalidations: 0,
+    errors: 0,
+    timeouts: 0,
+    rejections: 0,
+    decodeErrors: 0,
+    oversized: 0,
+  };
 
   constructor(
     readonly client: RedisClient,

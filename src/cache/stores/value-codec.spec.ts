@@ -147,7 +147,13 @@ describe('value codec', () => {
     });
 
     it('a Map keeps its insertion order', () => {
-      const decoded = roundTrip(new Map([['z', 1], ['a', 2], ['m', 3]]));
+      const decoded = roundTrip(
+        new Map([
+          ['z', 1],
+          ['a', 2],
+          ['m', 3],
+        ]),
+      );
       expect([...decoded.keys()]).toEqual(['z', 'a', 'm']);
     });
 

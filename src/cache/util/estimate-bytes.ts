@@ -121,7 +121,11 @@ function objectBytes(object: Record<string, unknown>, depth: number, limit: numb
     const member = object[key];
     properties++;
     total +=
-      typeof member === 'string' ? estimateStringBytes(member) : typeof member === 'number' ? numberBytes(member) : sizeOf(member, depth + 1, limit);
+      typeof member === 'string'
+        ? estimateStringBytes(member)
+        : typeof member === 'number'
+          ? numberBytes(member)
+          : sizeOf(member, depth + 1, limit);
     if (total > limit) return total;
   }
   if (properties <= FAST_PROPERTIES) return total + properties * SLOT_BYTES;

@@ -139,6 +139,8 @@ describe('escapeGlob', () => {
 
   it('an escaped text matches exactly itself', () => {
     const text = 'a*b?c[d]e\\f^g$.h';
-    expect(selects(escapeGlob(text), [text, 'aXb?c[d]e\\f^g$.h', 'a*bXc[d]e\\f^g$.h', 'a*b?cde\\f^g$.h', 'a*b?c[d]ef^g$.h'])).toEqual([text]);
+    expect(selects(escapeGlob(text), [text, 'aXb?c[d]e\\f^g$.h', 'a*bXc[d]e\\f^g$.h', 'a*b?cde\\f^g$.h', 'a*b?c[d]ef^g$.h'])).toEqual([
+      text,
+    ]);
   });
 });

@@ -10,7 +10,9 @@ export function assertKey(key: unknown): asserts key is string {
     throw new TypeError(`cache keys may not start with "${INTERNAL_KEY_NAMESPACE}", which chat-cache keeps for itself`);
   }
   if (!isWellFormed(key)) {
-    throw new TypeError(`a cache key may not hold a lone surrogate: Redis would store it as U+FFFD, under the name of other keys (got ${describe(key)})`);
+    throw new TypeError(
+      `a cache key may not hold a lone surrogate: Redis would store it as U+FFFD, under the name of other keys (got ${describe(key)})`,
+    );
   }
 }
 
@@ -38,7 +40,9 @@ export function assertTags(tags: unknown): asserts tags is readonly string[] {
   }
   // A tag names a Redis key too (its version).
   if (tags.some((tag: string) => !isWellFormed(tag))) {
-    throw new TypeError(`a tag may not hold a lone surrogate: Redis would store it as U+FFFD, under the name of other tags (got ${describe(tags)})`);
+    throw new TypeError(
+      `a tag may not hold a lone surrogate: Redis would store it as U+FFFD, under the name of other tags (got ${describe(tags)})`,
+    );
   }
 }
 

@@ -3,4 +3,11 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { applyDecorators } from '@nestjs/common';
 
 /** An optional `?limit=` from 1 to `max`; the DTO's initializer is its default. */
-export const Limit = (max: number) => applyDecorators(IsOptional(), Type(() => Number), IsInt(), Min(1), Max(max));
+export const Limit = (max: number) =>
+  applyDecorators(
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(max),
+  );

@@ -58,7 +58,10 @@ export class CacheMetrics implements OnModuleDestroy {
    */
   private current(): { stats: CacheStats; absorbed: AbsorbedErrors } {
     if (this.snapshot === undefined) {
-      this.snapshot = { stats: this.cache.stats(), absorbed: { cachedMethods: this.cachedMethods.errors, httpCache: this.httpCache.errors } };
+      this.snapshot = {
+        stats: this.cache.stats(),
+        absorbed: { cachedMethods: this.cachedMethods.errors, httpCache: this.httpCache.errors },
+      };
       queueMicrotask(() => (this.snapshot = undefined));
     }
     return this.snapshot;
