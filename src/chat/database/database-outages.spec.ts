@@ -18,6 +18,14 @@ describe('DatabaseOutages', () => {
     expect(lines).toEqual(['the database is unavailable (SQLITE_BUSY: database is locked); answering 503 until it answers again']);
 
     advance(OUTAGE_BURST_QUIET_MS);
+    outages.record('SQLITE_BUSY', busy);
+    expect(lines).toHaveLength(2);
+  });
+
+  it('logs again when the cause changes within a burst', () => {
+    const { outages, lines } = manualOutages();
+    outages.record('SQLITE_BUSY', busy);
+    outages.record('SQLITE_IOERR', new Error('disk I/O error'));
     outages.record('SQLITE_IOERR', new Error('disk I/O error'));
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain('SQLITE_IOERR: disk I/O error');

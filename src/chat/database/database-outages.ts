@@ -1,6 +1,6 @@
 import { Logger, LoggerService } from '@nestjs/common';
 
-/** A failure this long after the previous one starts a new burst, which is logged again. */
+/** A failure this long after the previous one starts a new burst, which is logged again; so does a new cause. */
 export const OUTAGE_BURST_QUIET_MS = 10_000;
 
 /**
@@ -12,6 +12,7 @@ export const OUTAGE_BURST_QUIET_MS = 10_000;
 export class DatabaseOutages {
   private readonly counts = new Map<string, number>();
   private lastFailureAt: number | undefined;
+  private lastCause: string | undefined;
 
   constructor(
     private readonly logger: LoggerService = new Logger('Database'),
@@ -21,10 +22,12 @@ export class DatabaseOutages {
   record(cause: string, error: unknown): void {
     this.counts.set(cause, (this.counts.get(cause) ?? 0) + 1);
     const at = this.now();
-    if (this.lastFailureAt === undefined || at - this.lastFailureAt >= OUTAGE_BURST_QUIET_MS) {
+    // A new cause is news too (a held lock that turns into a failing disk), so it starts a burst.
+    if (this.lastFailureAt === undefined || at - this.lastFailureAt >= OUTAGE_BURST_QUIET_MS || cause !== this.lastCause) {
       this.logger.warn(`the database is unavailable (${cause}: ${messageOf(error)}); answering 503 until it answers again`);
     }
     this.lastFailureAt = at;
+    this.lastCause = cause;
   }
 
   /** Requests answered 503, by cause, since the start. */
