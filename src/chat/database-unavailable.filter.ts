@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpStatus } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { databaseUnavailableCause } from './database/database-unavailable';
 import { DatabaseOutages } from './database/database-outages';
+import { SqliteLockWaits } from './database/sqlite-lock-waits';
 
 export const DATABASE_UNAVAILABLE_MESSAGE = 'the database is unavailable; try again shortly';
 
@@ -19,7 +20,10 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
  */
 @Catch()
 export class DatabaseUnavailableFilter extends BaseExceptionFilter {
-  constructor(private readonly outages: DatabaseOutages) {
+  constructor(
+    private readonly outages: DatabaseOutages,
+    private readonly lockWaits: SqliteLockWaits,
+  ) {
     super();
   }
 
@@ -27,6 +31,7 @@ export class DatabaseUnavailableFilter extends BaseExceptionFilter {
     const cause = databaseUnavailableCause(exception);
     if (cause === undefined || host.getType() !== 'http') return super.catch(exception, host);
     this.outages.record(cause, exception);
+    this.lockWaits.failed(cause);
     const adapter = this.httpAdapterHost!.httpAdapter;
     const response = host.switchToHttp().getResponse();
     // A response already under way cannot become a 503; end it, as Nest does for any late error.

@@ -69,6 +69,45 @@ describe.each(chatModes())('the database failing under the running chat app ($na
   const stackLines = () => logger.lines.filter((line) => /\n\s+at /.test(line));
 
   it(
+    'many writes at once against a held write lock: each answers 503 within 5 s, and a cached read in between too',
+    async () => {
+      const { token } = await app.signUp('many at once');
+      const auth = bearer(token);
+      const session = (await request(app.http).post('/sessions').set(auth).send({ title: 'busy' }).expect(201)).body;
+      await request(app.http).get(`/sessions/${session.id}`).set(auth).expect(200);
+      // SQLite waits for a lock on the event loop: without a back-off, these answered after 1, 2, ... 8 s.
+      const locker = new Database(env.DATABASE_PATH);
+      try {
+        locker.exec('BEGIN EXCLUSIVE');
+        const writes = Array.from({ length: 8 }, (_, i) =>
+          expectUnavailable(() =>
+            request(app.http)
+              .post(`/sessions/${session.id}/messages`)
+              .set(auth)
+              .send({ role: 'user', content: `refused ${i}` }),
+          ),
+        );
+        const startedAt = performance.now();
+        const read = await request(app.http).get(`/sessions/${session.id}`).set(auth).expect(200);
+        expect(performance.now() - startedAt).toBeLessThan(ANSWER_WITHIN_MS);
+        expect(read.headers['x-cache']).toBe('HIT');
+        await Promise.all(writes);
+      } finally {
+        locker.exec('ROLLBACK');
+        locker.close();
+      }
+      // Released: the next write succeeds at once (a free lock needs no wait), back-off or not.
+      await request(app.http)
+        .post(`/sessions/${session.id}/messages`)
+        .set(auth)
+        .send({ role: 'user', content: 'acknowledged' })
+        .expect(201);
+      expect(contents(await request(app.http).get(`/sessions/${session.id}/messages`).set(auth).expect(200))).toEqual(['acknowledged']);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'another connection holds the write lock: every write answers 503 within 5 s and changes nothing; reads go on; all works after release',
     async () => {
       const { id: userId, token } = await app.signUp('locked out');

@@ -10,7 +10,8 @@ import { MIGRATIONS } from './schema';
  * runs at most four statements that can wait (the guard's lookup, then a session, a cursor and a
  * page), so even against a lock that is never released it answers within 4 s, inside the 5 s that
  * DESIGN.md promises. SQLite has no per-request deadline; bounding each statement is how to bound
- * the request. (It was 5000: one write against a held lock took 5 s, then answered 500.)
+ * the request. (It was 5000: one write against a held lock took 5 s, then answered 500.) The wait
+ * blocks the event loop, so SqliteLockWaits stops waiting for a while once a wait has run out.
  */
 export const SQLITE_BUSY_TIMEOUT_MS = 1000;
 
