@@ -5,4 +5,4 @@ export { BearerAuthGuard } from './bearer-auth.guard';
 export { CurrentUser } from './current-user.decorator';
 export { TokenService } from './token.service';
 export { unknownUser } from './unknown-user';
-export { UserRegistry } from './user-registry';
+export { USER_REGISTRY_UNAVAILABLE, UserRegistry } from './user-registry';

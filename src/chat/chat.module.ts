@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { AuthModule, BearerAuthGuard, UserRegistry } from '../auth';
 import { ChatCacheInvalidationListener } from './chat-cache-invalidation.listener';
 import { ChatRepository } from './chat.repository';
 import { CHAT_DATABASE, ChatDatabaseCloser, chatDatabaseProvider } from './database/chat-database.provider';
+import { DatabaseOutages } from './database/database-outages';
+import { SqliteLockWaits } from './database/sqlite-lock-waits';
+import { DatabaseUnavailableFilter } from './database-unavailable.filter';
 import { SearchController } from './search.controller';
 import { SessionService } from './session.service';
 import { SessionsController } from './sessions.controller';
@@ -23,8 +27,12 @@ import { UsersController } from './users.controller';
     BearerAuthGuard,
     // BearerAuthGuard asks whether a token's user exists.
     { provide: UserRegistry, useExisting: UserService },
+    { provide: DatabaseOutages, useFactory: () => new DatabaseOutages() },
+    SqliteLockWaits,
+    // Global: the database fails under guards and handlers alike; a 503, never a 500 (see the filter).
+    { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
   ],
-  // The database is exported for the health check.
-  exports: [ChatCacheInvalidationListener, CHAT_DATABASE],
+  // The database is exported for the health check, its outages for /metrics.
+  exports: [ChatCacheInvalidationListener, CHAT_DATABASE, DatabaseOutages],
 })
 export class ChatModule {}

@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { unknownUser, UserRegistry } from '../auth';
+import { unknownUser, USER_REGISTRY_UNAVAILABLE, UserRegistry } from '../auth';
 import { Cacheable } from '../cache';
 import { ChatCacheManager as Keys } from './chat-cache.manager';
 import { ChatEvents, UserDeletedEvent } from './chat.events';
 import { ChatRepository } from './chat.repository';
 import { User } from './chat.types';
+import { isDatabaseUnavailable } from './database/database-unavailable';
 import { publishChatEvent } from './publish-chat-event';
 
 @Injectable()
@@ -34,10 +35,16 @@ export class UserService implements UserRegistry {
    * (measured: 100,000 lookups among 1,000 users in a WAL file), against 1 to 3 µs for an L1 hit
    * of the profile and about 250 µs for an L2 hit when L1 is cold; it is exact on every instance at
    * once, with no bus to wait for. With a database across the network this should become a short,
-   * L1-only cache dropped by `user.deleted`.
+   * L1-only cache dropped by `user.deleted`. With the database down it says it cannot tell (see
+   * BearerAuthGuard for what that opens); any other error is a bug and goes up as one.
    */
-  async isKnownUser(id: string): Promise<boolean> {
-    return this.repository.userExists(id);
+  async isKnownUser(id: string): Promise<boolean | typeof USER_REGISTRY_UNAVAILABLE> {
+    try {
+      return this.repository.userExists(id);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) return USER_REGISTRY_UNAVAILABLE;
+      throw error;
+    }
   }
 
   /**

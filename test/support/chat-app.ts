@@ -1,8 +1,11 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { loadConfig } from '../../src/config';
-import { createApp } from '../../src/http/create-app';
+import { AppModule } from '../../src/app.module';
+import { AppConfig, loadConfig } from '../../src/config';
+import { appOptions, configureApp, createApp } from '../../src/http/create-app';
 
 export interface ChatApp {
   app: INestApplication;
@@ -15,11 +18,16 @@ export interface ChatApp {
 /**
  * The real application, as main.ts builds it, on an in-memory SQLite database unless the env says
  * otherwise. `env` holds environment variables as a user would set them; logs go to `logger`
- * (none by default).
+ * (none by default). `customize`, for fault injection only, changes the modules before they start
+ * (see DatabaseFault); the HTTP around them stays the real one.
  */
-export async function startChatApp(env: Record<string, string> = {}, logger: LoggerService | false = false): Promise<ChatApp> {
+export async function startChatApp(
+  env: Record<string, string> = {},
+  logger: LoggerService | false = false,
+  customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder,
+): Promise<ChatApp> {
   const config = loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: 'e2e-secret', ...env });
-  const app = await createApp(config, logger);
+  const app = customize === undefined ? await createApp(config, logger) : await createCustomizedApp(config, logger, customize);
   await app.init();
   const http = app.getHttpServer();
   let users = 0;
@@ -36,3 +44,12 @@ export async function startChatApp(env: Record<string, string> = {}, logger: Log
 
 /** `Authorization` header of a bearer token. */
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+async function createCustomizedApp(
+  config: AppConfig,
+  logger: LoggerService | false,
+  customize: (builder: TestingModuleBuilder) => TestingModuleBuilder,
+): Promise<NestExpressApplication> {
+  const modules = await customize(Test.createTestingModule({ imports: [AppModule.forRoot(config)] })).compile();
+  return configureApp(modules.createNestApplication<NestExpressApplication>(appOptions(logger)));
+}

@@ -50,7 +50,7 @@ export class ChatUserRegistry extends UserRegistry {
     super();
   }
 
-  isKnownUser(userId: string): Promise<boolean> {
+  isKnownUser(userId: string): ReturnType<UserRegistry['isKnownUser']> {
     return this.chat.users.isKnownUser(userId);
   }
 }
