@@ -1,27 +1,17 @@
 import { Logger } from '@nestjs/common';
 import { ReplyError } from 'ioredis';
-import { InvalidationBus, InvalidationBusStats } from '../invalidation/invalidation-bus';
-import { InvalidationMessage } from '../invalidation/invalidation-message';
-import { RedisEntry, RedisStore } from '../stores/redis.store';
+import type { InvalidationBus } from '../invalidation/invalidation-bus';
+import { L2Repairs, L2RepairJournal } from '../resilience/l2-repair-journal';
+import { UnsentWrite, WriteOrder } from '../resilience/write-order';
+import type { RedisEntry } from '../stores/redis.store';
 import { compileGlob } from '../util/glob';
-import { L2Repairs, L2RepairJournal } from './l2-repair-journal';
-import { UnsentWrite, WriteOrder } from './write-order';
+import type { GuardedRedis } from './guarded-redis';
+import type { Announcement, SharedChange, SharedTier, SharedTierStats } from './shared-tier';
 
 const REPAIR_INTERVAL_MS = 250;
 
 /** How a Redis call went: done, refused (Redis answered with an error: OOM, READONLY, NOPERM), or unanswered. */
 type Attempt<T> = { done: true; value: T } | { done: false; refused: boolean };
-
-export interface SharedTierStats {
-  /** Redis calls that failed and were turned into misses or repairs instead of errors. */
-  failures: number;
-  /** Whether writes that Redis missed are waiting to be replayed (L2 is not read meanwhile). */
-  repairsPending: boolean;
-  repairsApplied: number;
-  bus: InvalidationBusStats | null;
-}
-
-export type Announcement = Omit<InvalidationMessage, 'instance' | 'sentAt'>;
 
 /**
  * What the instances share: the Redis store and the invalidation bus, used so that Redis trouble
@@ -34,7 +24,7 @@ export type Announcement = Omit<InvalidationMessage, 'instance' | 'sentAt'>;
  * another matter: PUBLISH and DEL still work there, so the change is announced at once and the L2
  * value it would have replaced is deleted; only what Redis refuses even then is journaled.
  */
-export class SharedTier {
+export class RedisTier implements SharedTier {
   private readonly logger = new Logger('ChatCache');
   private readonly journal = new L2RepairJournal();
   private readonly backgroundWrites = new Set<Promise<unknown>>();
@@ -45,29 +35,31 @@ export class SharedTier {
   private repairsApplied = 0;
 
   constructor(
-    readonly store: RedisStore,
+    private readonly redis: GuardedRedis,
     private readonly bus: InvalidationBus | undefined,
   ) {
-    store.onEvent((event) => {
+    redis.onEvent((event) => {
       if (event === 'ready' || event === 'circuit-closed') void this.repair();
     });
   }
 
   /** Connects both connections at once, so that boot waits for Redis once, not once per connection. */
   async start(): Promise<void> {
-    await Promise.all([this.store.connect(), this.bus?.start()]);
+    await Promise.all([this.redis.connect(), this.bus?.start()]);
   }
 
+  /** Lets the background writes land, then closes both connections. */
   async stop(): Promise<void> {
     if (this.repairTimer) clearInterval(this.repairTimer);
     this.repairTimer = undefined;
     await Promise.all(this.backgroundWrites);
     await this.bus?.close();
+    await this.redis.close();
   }
 
   /** False while Redis is disconnected or may be stale; the circuit breaker decides the rest. */
   get readable(): boolean {
-    return this.store.connected && !this.repairsPending;
+    return this.redis.connected && !this.repairsPending;
   }
 
   /** Repairs wait in the journal or are being replayed: until they are done, L2 may be stale. */
@@ -75,10 +67,16 @@ export class SharedTier {
     return this.repairing || this.journal.pending;
   }
 
+  /** A value we cannot decode is a miss, removed (a failed removal is a Redis failure, the read a miss). */
   async read<T>(key: string): Promise<RedisEntry<T> | undefined> {
     if (!this.readable) return undefined;
     try {
-      return await this.store.getEntry<T>(key);
+      const read = await this.redis.run('get', (store) => store.read<T>(key));
+      if (read.entry === undefined && read.undecodable) {
+        const { raw } = read.undecodable;
+        await this.redis.run('delete', (store) => store.removeUndecodable(key, raw));
+      }
+      return read.entry;
     } catch {
       this.failures++;
       return undefined;
@@ -87,30 +85,25 @@ export class SharedTier {
 
   /** Tag versions to stamp a value with before its load; undefined when Redis cannot say. */
   async snapshotTags(tags: readonly string[], ttlMs: number): Promise<string[] | undefined> {
-    if (tags.length === 0 || !this.store.connected) return undefined;
+    if (tags.length === 0 || !this.redis.connected) return undefined;
     try {
-      return await this.store.snapshotTags(tags, ttlMs);
+      return await this.redis.run('snapshot-tags', (store) => store.snapshotTags(tags, ttlMs));
     } catch {
       this.failures++;
       return undefined;
     }
   }
 
-  /**
-   * Stores a value in Redis, then tells the other instances to drop their copies of the key.
-   * Call it in the same tick as the L1 write, so that Redis sees the calls in the order L1 did.
-   * False when Redis refused it as oversized (the older value was deleted instead), undefined when
-   * Redis failed or a later call of the key superseded it.
-   */
+  /** Call it in the same tick as the L1 write, so that Redis sees the calls in the order L1 did. */
   write(
     key: string,
     value: unknown,
     ttlMs: number,
     tags: readonly string[],
     tagVersions?: readonly string[],
-  ): Promise<boolean | undefined> {
+  ): Promise<SharedChange<boolean>> {
     const unsent = this.order.begin(key);
-    return this.mutate({ keys: [key], reason: 'set' }, () => this.storeValue(unsent, value, ttlMs, tags, tagVersions));
+    return this.change<boolean>({ keys: [key], reason: 'set' }, () => this.storeValue(unsent, value, ttlMs, tags, tagVersions));
   }
 
   /**
@@ -118,7 +111,7 @@ export class SharedTier {
    * other instance needs to hear of a cache fill. A fill that does not land is journaled as with
    * `write`; one Redis refuses is not (it replaced nothing, so nothing is stale).
    */
-  writeInBackground(
+  fillInBackground(
     key: string,
     value: unknown,
     ttlMs: number,
@@ -136,31 +129,55 @@ export class SharedTier {
     this.backgroundWrites.add(pending);
   }
 
-  /** Deletes keys in Redis and announces it; the count is undefined when Redis could not say. */
-  delete(keys: readonly string[]): Promise<number | undefined> {
+  /** Deletes keys in Redis; the count is undefined when Redis could not say. */
+  delete(keys: readonly string[]): Promise<SharedChange<number>> {
     this.order.supersede(keys);
-    return this.mutate({ keys: [...keys], reason: 'delete' }, () => this.store.delete(keys));
+    return this.change({ keys: [...keys], reason: 'delete' }, () => this.redis.run('delete', (store) => store.delete(keys)));
   }
 
-  async invalidateTags(tags: readonly string[]): Promise<void> {
-    await this.mutate({ tags: [...tags], reason: 'tags' }, () => this.store.invalidateTags(tags));
+  invalidateTags(tags: readonly string[]): Promise<SharedChange<void>> {
+    return this.change({ tags: [...tags], reason: 'tags' }, () => this.redis.run('invalidate-tags', (store) => store.invalidateTags(tags)));
   }
 
-  deletePattern(pattern: string): Promise<number | undefined> {
+  deletePattern(pattern: string): Promise<SharedChange<number>> {
     const glob = compileGlob(pattern);
     const matches = (key: string) => glob.matches(key);
     this.order.supersedeMatching(matches);
-    return this.mutate({ patterns: [pattern], reason: 'pattern' }, () => this.order.removing(matches, this.store.deletePattern(pattern)));
+    return this.change({ patterns: [pattern], reason: 'pattern' }, () =>
+      this.order.removing(
+        matches,
+        this.redis.run('delete-pattern', (store) => store.deletePattern(pattern)),
+      ),
+    );
   }
 
-  clear(): Promise<number | undefined> {
+  clear(): Promise<SharedChange<number>> {
     const all = () => true;
     this.order.supersedeMatching(all);
-    return this.mutate({ clear: true, reason: 'clear' }, () => this.order.removing(all, this.store.clear()));
+    return this.change({ clear: true, reason: 'clear' }, () =>
+      this.order.removing(
+        all,
+        this.redis.run('delete-pattern', (store) => store.clear()),
+      ),
+    );
+  }
+
+  /**
+   * Tells the other instances to drop their copies. A message the bus could not send is left to
+   * the repair, which replays the change and announces it once Redis answers.
+   */
+  async announce(change: SharedChange<unknown>): Promise<void> {
+    const announcement = change.announcement;
+    if (announcement === undefined || this.bus === undefined) return;
+    if (!(await this.bus.publish(announcement))) {
+      this.failures++;
+      this.remember(repairsOf(announcement));
+    }
   }
 
   stats(): SharedTierStats {
     return {
+      redis: this.redis.stats(),
       failures: this.failures,
       repairsPending: this.repairsPending,
       repairsApplied: this.repairsApplied,
@@ -170,7 +187,7 @@ export class SharedTier {
 
   /** Replays what Redis missed, then announces it so that every instance drops its L1 copies. */
   async repair(): Promise<void> {
-    if (this.repairing || !this.journal.pending || !this.store.connected) return;
+    if (this.repairing || !this.journal.pending || !this.redis.connected) return;
     this.repairing = true;
     const repairs = this.journal.take();
     try {
@@ -200,12 +217,12 @@ export class SharedTier {
    */
   private async apply(repairs: L2Repairs): Promise<void> {
     if (repairs.clearAll) {
-      await this.store.clear();
+      await this.redis.run('delete-pattern', (store) => store.clear());
       return;
     }
-    if (repairs.keys.length > 0) await this.store.delete(repairs.keys);
-    if (repairs.tags.length > 0) await this.store.forgetTagVersions(repairs.tags);
-    for (const pattern of repairs.patterns) await this.store.deletePattern(pattern);
+    if (repairs.keys.length > 0) await this.redis.run('delete', (store) => store.delete(repairs.keys));
+    if (repairs.tags.length > 0) await this.redis.run('invalidate-tags', (store) => store.forgetTagVersions(repairs.tags));
+    for (const pattern of repairs.patterns) await this.redis.run('delete-pattern', (store) => store.deletePattern(pattern));
   }
 
   /** The SET of a write, unless a later call of its key came first (see WriteOrder). */
@@ -220,8 +237,11 @@ export class SharedTier {
     try {
       const removal = this.order.removalsOf(unsent.key);
       if (removal) await removal;
-      const versions = tags.length > 0 && tagVersions === undefined ? await this.store.snapshotTags(tags, ttlMs) : tagVersions;
-      if (!unsent.superseded) sent = this.store.set(unsent.key, value, ttlMs, tags, versions);
+      const versions =
+        tags.length > 0 && tagVersions === undefined
+          ? await this.redis.run('snapshot-tags', (store) => store.snapshotTags(tags, ttlMs))
+          : tagVersions;
+      if (!unsent.superseded) sent = this.redis.run('set', (store) => store.set(unsent.key, value, ttlMs, tags, versions));
     } finally {
       this.order.end(unsent);
     }
@@ -229,26 +249,22 @@ export class SharedTier {
   }
 
   /**
-   * Applies a change to Redis, then announces it. Unanswered, both are left to the repair. Refused,
-   * what the change would have made stale is removed (journaled if Redis refuses that too) and
-   * the change is announced all the same: the other instances must drop their copies.
+   * Applies a change to Redis. Unanswered, it is left to the repair (which announces it too).
+   * Refused, what the change would have made stale is removed (journaled if Redis refuses that
+   * too), and it is to be announced all the same: the other instances must drop their copies.
    */
-  private async mutate<T>(announcement: Announcement, operation: () => Promise<T>): Promise<T | undefined> {
+  private async change<T>(announcement: Announcement, operation: () => Promise<T | undefined>): Promise<SharedChange<T>> {
     const repairs = repairsOf(announcement);
     const attempt = await this.attempt(operation);
     if (!attempt.done && !attempt.refused) {
       this.remember(repairs);
-      return undefined;
+      return { value: undefined, announcement: undefined };
     }
     if (!attempt.done) {
       const removal = await this.attempt(() => this.apply(completeRepairs(repairs)));
       if (!removal.done) this.remember(repairs);
     }
-    if (this.bus && !(await this.bus.publish(announcement))) {
-      this.failures++;
-      this.remember(repairs);
-    }
-    return attempt.done ? attempt.value : undefined;
+    return { value: attempt.done ? attempt.value : undefined, announcement };
   }
 
   /** Runs a Redis call and says how it went, instead of throwing. */
