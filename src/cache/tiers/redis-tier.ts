@@ -1,14 +1,12 @@
-import { Logger } from '@nestjs/common';
 import { ReplyError } from 'ioredis';
 import type { InvalidationBus } from '../invalidation/invalidation-bus';
-import { L2Repairs, L2RepairJournal } from '../resilience/l2-repair-journal';
+import type { L2Repairs } from '../resilience/l2-repair-journal';
 import { UnsentWrite, WriteOrder } from '../resilience/write-order';
-import type { RedisEntry } from '../stores/redis.store';
+import type { RedisEntry, RedisRead } from '../stores/redis.store';
 import { compileGlob } from '../util/glob';
 import type { GuardedRedis } from './guarded-redis';
+import { RedisRepairs } from './redis-repairs';
 import type { Announcement, SharedChange, SharedTier, SharedTierStats } from './shared-tier';
-
-const REPAIR_INTERVAL_MS = 250;
 
 /** How a Redis call went: done, refused (Redis answered with an error: OOM, READONLY, NOPERM), or unanswered. */
 type Attempt<T> = { done: true; value: T } | { done: false; refused: boolean };
@@ -25,21 +23,18 @@ type Attempt<T> = { done: true; value: T } | { done: false; refused: boolean };
  * value it would have replaced is deleted; only what Redis refuses even then is journaled.
  */
 export class RedisTier implements SharedTier {
-  private readonly logger = new Logger('ChatCache');
-  private readonly journal = new L2RepairJournal();
+  private readonly repairs: RedisRepairs;
   private readonly backgroundWrites = new Set<Promise<unknown>>();
   private readonly order = new WriteOrder();
-  private repairTimer: NodeJS.Timeout | undefined;
-  private repairing = false;
   private failures = 0;
-  private repairsApplied = 0;
 
   constructor(
     private readonly redis: GuardedRedis,
     private readonly bus: InvalidationBus | undefined,
   ) {
+    this.repairs = new RedisRepairs(redis, bus);
     redis.onEvent((event) => {
-      if (event === 'ready' || event === 'circuit-closed') void this.repair();
+      if (event === 'ready' || event === 'circuit-closed') void this.repairs.replay();
     });
   }
 
@@ -50,8 +45,7 @@ export class RedisTier implements SharedTier {
 
   /** Lets the background writes land, then closes both connections. */
   async stop(): Promise<void> {
-    if (this.repairTimer) clearInterval(this.repairTimer);
-    this.repairTimer = undefined;
+    this.repairs.stop();
     await Promise.all(this.backgroundWrites);
     await this.bus?.close();
     await this.redis.close();
@@ -59,27 +53,31 @@ export class RedisTier implements SharedTier {
 
   /** False while Redis is disconnected or may be stale; the circuit breaker decides the rest. */
   get readable(): boolean {
-    return this.redis.connected && !this.repairsPending;
+    return this.redis.connected && !this.repairs.pending;
   }
 
-  /** Repairs wait in the journal or are being replayed: until they are done, L2 may be stale. */
-  private get repairsPending(): boolean {
-    return this.repairing || this.journal.pending;
-  }
-
-  /** A value we cannot decode is a miss, removed (a failed removal is a Redis failure, the read a miss). */
   async read<T>(key: string): Promise<RedisEntry<T> | undefined> {
     if (!this.readable) return undefined;
+    let read: RedisRead<T>;
     try {
-      const read = await this.redis.run('get', (store) => store.read<T>(key));
-      if (read.entry === undefined && read.undecodable) {
-        const { raw } = read.undecodable;
-        await this.redis.run('delete', (store) => store.removeUndecodable(key, raw));
-      }
-      return read.entry;
+      read = await this.redis.run('get', (store) => store.read<T>(key));
     } catch {
       this.failures++;
       return undefined;
+    }
+    if (read.entry === undefined && read.undecodable) await this.removeUndecodable(key, read.undecodable.raw);
+    return read.entry;
+  }
+
+  /**
+   * A value we cannot decode is a miss, and removed: a failed removal is a Redis failure (the
+   * guard counts it), but the read stays a miss either way, and the next read tries again.
+   */
+  private async removeUndecodable(key: string, raw: string | undefined): Promise<void> {
+    try {
+      await this.redis.run('delete', (store) => store.removeUndecodable(key, raw));
+    } catch {
+      // Counted by the guard.
     }
   }
 
@@ -123,7 +121,7 @@ export class RedisTier implements SharedTier {
     const pending: Promise<unknown> = this.attempt(() => this.storeValue(unsent, value, ttlMs, tags, tagVersions))
       .then((attempt) => {
         if (attempt.done && attempt.value === false) onOversized?.();
-        if (!attempt.done && !attempt.refused) this.remember({ keys: [key] });
+        if (!attempt.done && !attempt.refused) this.repairs.remember({ keys: [key] });
       })
       .finally(() => this.backgroundWrites.delete(pending));
     this.backgroundWrites.add(pending);
@@ -171,7 +169,7 @@ export class RedisTier implements SharedTier {
     if (announcement === undefined || this.bus === undefined) return;
     if (!(await this.bus.publish(announcement))) {
       this.failures++;
-      this.remember(repairsOf(announcement));
+      this.repairs.remember(repairsOf(announcement));
     }
   }
 
@@ -179,50 +177,10 @@ export class RedisTier implements SharedTier {
     return {
       redis: this.redis.stats(),
       failures: this.failures,
-      repairsPending: this.repairsPending,
-      repairsApplied: this.repairsApplied,
+      repairsPending: this.repairs.pending,
+      repairsApplied: this.repairs.applied,
       bus: this.bus?.stats() ?? null,
     };
-  }
-
-  /** Replays what Redis missed, then announces it so that every instance drops its L1 copies. */
-  async repair(): Promise<void> {
-    if (this.repairing || !this.journal.pending || !this.redis.connected) return;
-    this.repairing = true;
-    const repairs = this.journal.take();
-    try {
-      await this.apply(repairs);
-      if (this.bus && !(await this.bus.publish(announcementOf(repairs)))) throw new Error('bus publish failed');
-      this.repairsApplied++;
-      this.logger.log(
-        repairs.clearAll
-          ? 'Redis repaired after an outage: cleared our prefix (too much was missed to replay)'
-          : `Redis repaired after an outage: replayed ${repairs.keys.length} keys, ${repairs.tags.length} tags, ${repairs.patterns.length} patterns`,
-      );
-      if (!this.journal.pending && this.repairTimer) {
-        clearInterval(this.repairTimer);
-        this.repairTimer = undefined;
-      }
-    } catch {
-      this.journal.record(repairs);
-    } finally {
-      this.repairing = false;
-    }
-  }
-
-  /**
-   * Removes from Redis whatever `repairs` says may be stale, with removals only (UNLINK, SCAN):
-   * Redis accepts them even when it refuses writes (maxmemory reached). Forgetting a tag's version
-   * makes every entry carrying it stale, as a new version would.
-   */
-  private async apply(repairs: L2Repairs): Promise<void> {
-    if (repairs.clearAll) {
-      await this.redis.run('delete-pattern', (store) => store.clear());
-      return;
-    }
-    if (repairs.keys.length > 0) await this.redis.run('delete', (store) => store.delete(repairs.keys));
-    if (repairs.tags.length > 0) await this.redis.run('invalidate-tags', (store) => store.forgetTagVersions(repairs.tags));
-    for (const pattern of repairs.patterns) await this.redis.run('delete-pattern', (store) => store.deletePattern(pattern));
   }
 
   /** The SET of a write, unless a later call of its key came first (see WriteOrder). */
@@ -257,12 +215,12 @@ export class RedisTier implements SharedTier {
     const repairs = repairsOf(announcement);
     const attempt = await this.attempt(operation);
     if (!attempt.done && !attempt.refused) {
-      this.remember(repairs);
+      this.repairs.remember(repairs);
       return { value: undefined, announcement: undefined };
     }
     if (!attempt.done) {
-      const removal = await this.attempt(() => this.apply(completeRepairs(repairs)));
-      if (!removal.done) this.remember(repairs);
+      const removal = await this.attempt(() => this.repairs.removeStale(repairs));
+      if (!removal.done) this.repairs.remember(repairs);
     }
     return { value: attempt.done ? attempt.value : undefined, announcement };
   }
@@ -276,25 +234,8 @@ export class RedisTier implements SharedTier {
       return { done: false, refused: error instanceof ReplyError };
     }
   }
-
-  private remember(repairs: Partial<L2Repairs>): void {
-    this.journal.record(repairs);
-    if (this.repairTimer === undefined) {
-      this.repairTimer = setInterval(() => void this.repair(), REPAIR_INTERVAL_MS);
-      this.repairTimer.unref();
-    }
-  }
 }
 
 function repairsOf(announcement: Announcement): Partial<L2Repairs> {
   return { keys: announcement.keys, tags: announcement.tags, patterns: announcement.patterns, clearAll: announcement.clear };
-}
-
-function completeRepairs(repairs: Partial<L2Repairs>): L2Repairs {
-  return { keys: repairs.keys ?? [], tags: repairs.tags ?? [], patterns: repairs.patterns ?? [], clearAll: repairs.clearAll ?? false };
-}
-
-function announcementOf(repairs: L2Repairs): Announcement {
-  if (repairs.clearAll) return { clear: true, reason: 'repair' };
-  return { keys: repairs.keys, tags: repairs.tags, patterns: repairs.patterns, reason: 'repair' };
 }
