@@ -142,7 +142,7 @@ function goalsOf(rows: ResultRow[]): GoalResult[] {
 
 function notes(): string[] {
   return [
-    `Ours is \`RedisStore\` as ChatCacheModule builds it (driver \`redis\`: createRedisClient with adaptive auto-pipelining, 250 ms command timeout, circuit breaker), ` +
+    `Ours is \`RedisStore\` as ChatCacheModule builds it (driver \`redis\`: createRedisClient with adaptive auto-pipelining, 250 ms command timeout): the plain driver; the circuit breaker, whole-call deadline and telemetry are the tier wrapper's (RedisTier), which scenario 5 goes through, ` +
       `\`get(key)\` and \`set(key, value, ${TTL_MS} ms)\`. Each value goes through our codec (src/cache/stores/value-codec.ts) behind a one-line ` +
       'record header (expiry, tags); the codec round-trips Dates, Maps, Sets, BigInts and date-like strings exactly, which JSON does not. ' +
       'The messages here are plain JSON (ISO-string times, as the chat API serves them), so every contender stores and returns the same data.',

@@ -1,7 +1,7 @@
 import type { CacheDriver } from './chat-cache.options';
 import type { InvalidationBusStats } from './invalidation/invalidation-bus';
 import type { MemoryStoreStats } from './stores/memory.store';
-import type { RedisStoreStats } from './stores/redis.store';
+import type { GuardedRedisStats } from './tiers/guarded-redis';
 
 /** What `CacheService.stats()` reports: totals, then each tier. Ratios are 0..1. */
 export interface CacheStats {
@@ -15,7 +15,7 @@ export interface CacheStats {
   hitRatio: number;
   memory: (MemoryStoreStats & { hitRatio: number }) | null;
   redis:
-    | (RedisStoreStats & {
+    | (GuardedRedisStats & {
         hitRatio: number;
         /** Redis failures turned into misses or repairs instead of errors. */
         failuresAbsorbed: number;

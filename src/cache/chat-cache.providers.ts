@@ -25,21 +25,19 @@ export const chatCacheProviders: Provider[] = [
   CacheTelemetry,
   {
     provide: REDIS_STORE,
-    useFactory: (options: ResolvedChatCacheOptions, telemetry: CacheTelemetry): RedisStore | null => {
+    useFactory: (options: ResolvedChatCacheOptions): RedisStore | null => {
       if (options.driver === 'memory') return null;
       const { url, clusterNodes, commandTimeoutMs, connectTimeoutMs } = options.redis;
       const client = createRedisClient({ url, clusterNodes, commandTimeoutMs, connectTimeoutMs });
       return new RedisStore(client, {
-        ...options.redis,
         keyPrefix: options.keyPrefix,
         defaultTtlMs: options.defaultTtlMs,
         // One bound for both tiers: an entry over it is kept in neither.
         maxEntryBytes: options.memory.maxEntryBytes,
         description: describeRedis(url, clusterNodes),
-        telemetry,
       });
     },
-    inject: [CHAT_CACHE_OPTIONS, CacheTelemetry],
+    inject: [CHAT_CACHE_OPTIONS],
   },
   CacheService,
   {

@@ -4,15 +4,19 @@ export type { CacheDriver, ChatCacheOptions, MemoryTierOptions, RedisTierOptions
 export { resolveChatCacheOptions } from './chat-cache.defaults';
 export { CacheService } from './cache.service';
 export { MAX_PATTERN_LENGTH } from './util/keys';
-export type { CacheRefreshOptions, CacheSetOptions, InvalidationListener } from './cache.service';
+export type { CacheFactory, CacheRefreshOptions, CacheSetOptions, FactoryContext, InvalidationListener } from './cache.service';
 export type { CacheStats } from './cache-stats';
 export { CacheTelemetry } from './telemetry/cache-telemetry';
 export type { BusDeliveryEvent, CacheTelemetryListener, L2CallEvent, L2Operation, L2Outcome } from './telemetry/cache-telemetry';
 export type { InvalidationEvent, InvalidationReason } from './invalidation/invalidation-message';
 export { MemoryStore } from './stores/memory.store';
 export type { MemoryStoreOptions, MemoryStoreStats } from './stores/memory.store';
-export { RedisStore, RedisUnavailableError } from './stores/redis.store';
+export { RedisStore } from './stores/redis.store';
+export { CacheCommandTimeoutError, CacheFactoryTimeoutError, CircuitOpenError } from './errors';
+/** @deprecated the old name of CircuitOpenError. */
+export { CircuitOpenError as RedisUnavailableError } from './errors';
 export type { RedisEntry, RedisStoreStats } from './stores/redis.store';
+export type { RedisCallStats } from './tiers/redis-call-guard';
 export { encodeValue, decodeValue } from './stores/value-codec';
 export { CACHE_MANAGER } from '@nestjs/cache-manager';
 export { ChatCacheKeyvStore } from './compat/chat-cache-keyv-store';

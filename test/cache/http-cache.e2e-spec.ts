@@ -466,7 +466,7 @@ function describeHttpCache(driver: string, cacheOptions: () => ChatCacheOptions)
 
       // A cache that fails while storing the handler's answer still lets that answer through.
       jest.spyOn(cache, 'refresh').mockImplementationOnce(async (_key, factory) => {
-        await factory();
+        await factory({ skipCache: () => undefined });
         throw new Error('cache write failed');
       });
       const handledBefore = handled.count;

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, StreamableFile } from '@nestjs/common';
 import { ApplicationConfig, Reflector } from '@nestjs/core';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { CacheService } from '../cache.service';
+import { CacheService, FactoryContext } from '../cache.service';
 import { FactoryOutcome } from '../util/factory-failure';
 import { CachedHttpResponse, cachedHttpResponse, isCachedHttpResponse } from './cached-http-response';
 import { HttpCacheErrorLog } from './http-cache-error-log';
@@ -107,7 +107,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
     let handlerRan = false;
     /** The handler's answer, once it has one: a cache failure after that still sends it. */
     let produced: CachedHttpResponse | undefined;
-    const runHandler = async (): Promise<CachedHttpResponse> => {
+    const runHandler = async (context: FactoryContext): Promise<CachedHttpResponse | UncachedResult> => {
       handlerRan = true;
       let result: unknown;
       try {
@@ -116,23 +116,26 @@ export class HttpCacheInterceptor implements NestInterceptor {
         throw new HandlerFailure(error);
       }
       const body = jsonBody(result);
-      if (body === undefined) throw new UncacheableResult(result);
+      if (body === undefined) {
+        context.skipCache();
+        return new UncachedResult(result);
+      }
       produced = cachedHttpResponse(body);
       return produced;
     };
     try {
       const setOptions = { ttlMs: options.ttlMs, tags: options.tags?.(request) };
       const entry = reload
-        ? await this.cache.refresh<CachedHttpResponse>(key, runHandler, { ...setOptions, isUnchanged: sameResponse })
-        : await this.cache.getOrSet<CachedHttpResponse>(key, runHandler, setOptions);
+        ? await this.cache.refresh(key, runHandler, { ...setOptions, isUnchanged: sameResponse })
+        : await this.cache.getOrSet(key, runHandler, setOptions);
+      if (entry instanceof UncachedResult) {
+        response.setHeader('X-Cache', 'BYPASS');
+        return entry.result;
+      }
       if (!isCachedHttpResponse(entry)) throw new TypeError(`the entry of ${where} is not a cached HTTP response`);
       return this.send(request, response, entry, reload ? 'BYPASS' : handlerRan ? 'MISS' : 'HIT');
     } catch (error) {
       if (error instanceof HandlerFailure) throw error.error;
-      if (error instanceof UncacheableResult) {
-        response.setHeader('X-Cache', 'BYPASS');
-        return error.result;
-      }
       this.failures.record(where, error);
       // The cache failed after the handler answered (storing it), or before the handler ran:
       // answer without the cache either way.
@@ -174,8 +177,8 @@ function jsonBody(result: unknown): string | undefined {
 }
 
 /** Whether a reload found what the cache holds: then neither a write nor a bus message is needed. */
-function sameResponse(stored: CachedHttpResponse, fresh: CachedHttpResponse): boolean {
-  return isCachedHttpResponse(stored) && stored.etag === fresh.etag && stored.body === fresh.body;
+function sameResponse(stored: CachedHttpResponse | UncachedResult, fresh: CachedHttpResponse | UncachedResult): boolean {
+  return isCachedHttpResponse(stored) && !(fresh instanceof UncachedResult) && stored.etag === fresh.etag && stored.body === fresh.body;
 }
 
 /** A handler's error, carried through getOrSet (to joined callers too) and rethrown unchanged. */
@@ -185,11 +188,10 @@ class HandlerFailure extends FactoryOutcome {
   }
 }
 
-/** A handler result that is not a JSON body: answered as is, and never stored. */
-class UncacheableResult extends FactoryOutcome {
-  readonly error = undefined;
-
-  constructor(readonly result: unknown) {
-    super();
-  }
+/**
+ * A handler result that is not a JSON body: answered as is (to the callers that joined the load
+ * too), and never stored (the handler's factory calls `skipCache()`).
+ */
+class UncachedResult {
+  constructor(readonly result: unknown) {}
 }

@@ -1,8 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { closeRedisClient, reconnectDelayMs, RedisClient } from '../stores/redis-client.factory';
-import type { RedisStore } from '../stores/redis.store';
-import type { CacheTelemetry } from '../telemetry/cache-telemetry';
-import { InvalidationMessage, parseInvalidationMessage } from './invalidation-message';
+import { Announcement, InvalidationMessage, InvalidationReason, parseInvalidationMessage } from './invalidation-message';
 import { encodeInvalidationMessages } from './invalidation-message-encoder';
 
 export interface InvalidationBusStats {
@@ -24,7 +22,12 @@ export interface InvalidationBusHandlers {
    * sent while it was down are lost, so whatever L1 holds may be stale.
    */
   onSubscribed(): void;
+  /** A message of another instance arrived `lagMs` after it was sent (for telemetry). */
+  onDelivered?(lagMs: number, reason: InvalidationReason): void;
 }
+
+/** Where the bus sends: a guarded call of the shared connection (see RedisTier for why it shares it). */
+export type PublishCall = (channel: string, message: string) => Promise<unknown>;
 
 export interface InvalidationBusOptions {
   /** How long `start` waits for the first subscription before boot goes on without it. */
@@ -32,16 +35,15 @@ export interface InvalidationBusOptions {
 }
 
 /**
- * Keeps the L1 tiers of every instance coherent over Redis pub/sub. Publishes through the store's
- * guarded connection (bounded by the command timeout and the circuit breaker: see
- * `RedisStore.publish` for why they share it) and listens on a connection of its own.
+ * Keeps the L1 tiers of every instance coherent over Redis pub/sub. Publishes through `publish`
+ * (the shared connection, bounded by the command timeout and the circuit breaker) and listens on
+ * `subscriber`, a connection of its own.
  *
  * The bus alone subscribes, on every 'ready' of its connection (ioredis's own resubscription is
  * off, see `RedisStore.createSubscriber`): one mechanism, whose failures are caught and retried.
  */
 export class InvalidationBus {
   private readonly logger = new Logger('ChatCache');
-  private readonly subscriber: RedisClient;
   private counters = { sent: 0, received: 0, publishErrors: 0, malformed: 0, lastReceivedAt: 0 };
   private subscribed = false;
   private closed = false;
@@ -51,14 +53,13 @@ export class InvalidationBus {
   private failedAttempts = 0;
 
   constructor(
-    private readonly store: RedisStore,
+    private readonly subscriber: RedisClient,
+    private readonly publishCall: PublishCall,
     readonly channel: string,
     private readonly instanceId: string,
     private readonly handlers: InvalidationBusHandlers,
     private readonly options: InvalidationBusOptions,
-    private readonly telemetry?: CacheTelemetry,
   ) {
-    this.subscriber = store.createSubscriber();
     this.subscriber.on('error', () => undefined); // the store logs connection state changes
     this.subscriber.on('ready', () => void this.subscribe());
     this.subscriber.on('close', () => {
@@ -89,11 +90,11 @@ export class InvalidationBus {
   }
 
   /** Tells the other instances; never throws (a lost message is covered by the flush on resubscribe). */
-  async publish(message: Omit<InvalidationMessage, 'instance' | 'sentAt'>): Promise<boolean> {
+  async publish(message: Announcement): Promise<boolean> {
     const full: InvalidationMessage = { instance: this.instanceId, sentAt: Date.now(), ...message };
     try {
       for (const raw of encodeInvalidationMessages(full)) {
-        await this.store.publish(this.channel, raw);
+        await this.publishCall(this.channel, raw);
         this.counters.sent++;
       }
       return true;
@@ -150,8 +151,8 @@ export class InvalidationBus {
     if (message.instance === this.instanceId) return;
     this.counters.received++;
     this.counters.lastReceivedAt = Date.now();
-    if (this.telemetry?.active && typeof message.sentAt === 'number') {
-      this.telemetry.busDelivery({ lagMs: Math.max(0, this.counters.lastReceivedAt - message.sentAt), reason: message.reason });
+    if (this.handlers.onDelivered && typeof message.sentAt === 'number') {
+      this.handlers.onDelivered(Math.max(0, this.counters.lastReceivedAt - message.sentAt), message.reason);
     }
     this.handlers.onMessage(message);
   }

@@ -19,6 +19,9 @@ export interface InvalidationMessage {
 }
 
 /** Why: an explicit call, an overwrite, the bus reconnecting (messages may be lost) or a replay after an outage. */
+/** A message as its sender composes it; the bus adds who sent it and when. */
+export type Announcement = Omit<InvalidationMessage, 'instance' | 'sentAt'>;
+
 export type InvalidationReason = 'delete' | 'set' | 'tags' | 'pattern' | 'clear' | 'reconnect' | 'repair';
 
 /** An invalidation as reported to `CacheService.onInvalidate` listeners. */

@@ -1,3 +1,4 @@
+import { CacheCommandTimeoutError } from '../errors';
 import { withDeadline } from './deadline';
 
 describe('withDeadline', () => {
@@ -24,5 +25,16 @@ describe('withDeadline', () => {
     expect(settled).toBe(false);
     jest.advanceTimersByTime(1);
     await expect(bounded).rejects.toThrow(/timed out after 100 ms/);
+  });
+
+  it('rejects with a CacheCommandTimeoutError, told apart by instanceof, and starts its timer before work it is given as a function', async () => {
+    let startedAfterTimer = false;
+    const bounded = withDeadline(() => {
+      startedAfterTimer = jest.getTimerCount() === 1;
+      return new Promise<string>(() => undefined);
+    }, 50);
+    expect(startedAfterTimer).toBe(true);
+    jest.advanceTimersByTime(50);
+    await expect(bounded).rejects.toBeInstanceOf(CacheCommandTimeoutError);
   });
 });

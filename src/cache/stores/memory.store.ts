@@ -1,5 +1,5 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
-import { LocalTagVersions } from '../invalidation/local-tag-versions';
+import { LocalTagVersions } from './local-tag-versions';
 import { coarseNowMs } from '../util/coarse-clock';
 import { estimateBytes, estimateStringBytes } from '../util/estimate-bytes';
 import { compileGlob } from '../util/glob';

@@ -1,17 +1,12 @@
-import { OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { Cluster, ReplyError } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { INTERNAL_KEY_NAMESPACE } from '../chat-cache.constants';
-import { RedisTagVersions } from '../invalidation/redis-tag-versions';
-import { CircuitBreaker, CircuitState } from '../resilience/circuit-breaker';
-import { withDeadline } from '../resilience/deadline';
-import type { CacheTelemetry, L2Operation, L2Outcome } from '../telemetry/cache-telemetry';
 import { escapeGlob } from '../util/glob';
 import { assertKey, assertPattern, assertTags } from '../util/keys';
 import { resolveTtlMs } from '../util/ttl';
 import { closeRedisClient, RedisClient } from './redis-client.factory';
-import { RedisConnectionState, RedisStoreEvent } from './redis-connection-state';
 import { encodeRecord, parseRecord, RedisRecord, recordValue } from './redis-record';
+import { RedisTagVersions } from './redis-tag-versions';
 import { encodedBytesExceed } from './encoded-size';
 import { encodeValue } from './value-codec';
 import { removeUndecodable } from './undecodable-removal';
@@ -22,14 +17,8 @@ export interface RedisStoreOptions {
   keyPrefix: string;
   /** TTL of a `set` without one; 0 means no expiry. */
   defaultTtlMs: number;
-  commandTimeoutMs: number;
-  connectTimeoutMs: number;
-  circuitFailureThreshold: number;
-  circuitOpenMs: number;
-  /** Shown in logs, without its password. */
+  /** Where it connects, for logs, without its password. */
   description?: string;
-  /** Receives the duration and outcome of every call. */
-  telemetry?: CacheTelemetry;
   /**
    * A value whose encoding is longer than this, in UTF-8 bytes, is not stored (counted as
    * `oversized`; the key's older value is deleted instead). Unbounded when omitted.
@@ -44,15 +33,10 @@ export interface RedisStoreStats {
   deletes: number;
   /** Entries found in Redis but stale because one of their tags was invalidated after their load began. */
   tagInvalidations: number;
-  errors: number;
-  timeouts: number;
-  /** Calls refused at once because the circuit was open. */
-  rejections: number;
   /** Values found under our prefix that were not ours to decode (another client's, or corrupt): misses, removed. */
   decodeErrors: number;
   /** Values not stored because their encoding exceeded `maxEntryBytes`. */
   oversized: number;
-  circuit: CircuitState;
   connected: boolean;
 }
 
@@ -63,34 +47,24 @@ export interface RedisEntry<T> {
   tags: string[] | undefined;
 }
 
-export type { RedisStoreEvent } from './redis-connection-state';
-
-/** Thrown instead of calling Redis while the circuit breaker is open. */
-export class RedisUnavailableError extends Error {
-  constructor() {
-    super('Redis is unavailable (circuit open)');
-    this.name = 'RedisUnavailableError';
-  }
-}
+/** What a read found: an entry, nothing, or a value under our prefix that is not ours to decode. */
+export type RedisRead<T> = { entry: RedisEntry<T> } | { entry: undefined; undecodable?: { raw: string | undefined } };
 
 /**
- * The L2 tier. Keys are relative to `keyPrefix`; patterns can never reach outside it. Every call is
- * bounded by `commandTimeoutMs` and goes through a circuit breaker; failures are thrown (CacheService
- * turns them into misses). Nothing here sends FLUSHDB, FLUSHALL or KEYS: clearing scans our prefix.
+ * The Redis driver of the L2 tier: commands and the codec, nothing else. Keys are relative to
+ * `keyPrefix`; patterns can never reach outside it. Failures are thrown as they come: the tier
+ * wrapper (RedisTier) bounds every call, runs it through the circuit breaker, reports it, and
+ * turns failures into misses or repairs. Nothing here sends FLUSHDB, FLUSHALL or KEYS: clearing
+ * scans our prefix.
  */
-export class RedisStore implements OnApplicationShutdown {
-  private readonly breaker: CircuitBreaker;
+export class RedisStore {
   private readonly tagVersions: RedisTagVersions;
-  private readonly state: RedisConnectionState;
   private counters = {
     hits: 0,
     misses: 0,
     sets: 0,
     deletes: 0,
     tagInvalidations: 0,
-    errors: 0,
-    timeouts: 0,
-    rejections: 0,
     decodeErrors: 0,
     oversized: 0,
   };
@@ -99,61 +73,20 @@ export class RedisStore implements OnApplicationShutdown {
     readonly client: RedisClient,
     private readonly options: RedisStoreOptions,
   ) {
-    this.state = new RedisConnectionState(options.description ?? 'redis', {
-      failureThreshold: options.circuitFailureThreshold,
-      openMs: options.circuitOpenMs,
-    });
-    this.breaker = new CircuitBreaker({
-      failureThreshold: options.circuitFailureThreshold,
-      openMs: options.circuitOpenMs,
-      onStateChange: (state, previous) => this.state.circuitChanged(state, previous),
-    });
     this.tagVersions = new RedisTagVersions(client, (tag) => this.fullKey(`${INTERNAL_KEY_NAMESPACE}tag:${tag}`));
-    client.on('ready', () => {
-      this.breaker.probeNow();
-      this.state.ready();
-    });
-    client.on('close', () => this.state.closed());
-    client.on('error', (error: Error) => this.state.errored(error));
   }
 
-  /** True while the client is connected (the circuit breaker may still refuse calls). */
+  get description(): string {
+    return this.options.description ?? 'redis';
+  }
+
+  /** True while the client is connected. */
   get connected(): boolean {
     return this.client.status === 'ready';
   }
 
-  /**
-   * Connects, waiting at most `connectTimeoutMs`. Resolves false (never throws) when Redis is not
-   * there: the client goes on reconnecting in the background and the cache serves from memory.
-   */
-  async connect(): Promise<boolean> {
-    if (this.client.status === 'ready') return true;
-    const ready = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), this.options.connectTimeoutMs);
-      this.client.once('ready', () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
-    if (this.client.status === 'wait') this.client.connect().catch(() => undefined);
-    const connected = await ready;
-    if (!connected) this.state.unavailableAtBoot();
-    return connected;
-  }
-
   async close(): Promise<void> {
-    this.state.closingOnPurpose();
     await closeRedisClient(this.client);
-  }
-
-  /** `app.close()` leaves no connection open. */
-  onApplicationShutdown(): Promise<void> {
-    return this.close();
-  }
-
-  /** Listens to connection and circuit changes; returns the unsubscribe function. */
-  onEvent(listener: (event: RedisStoreEvent) => void): () => void {
-    return this.state.onEvent(listener);
   }
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
@@ -162,29 +95,48 @@ export class RedisStore implements OnApplicationShutdown {
 
   /**
    * The value with its expiry and tags, or undefined when absent, expired, invalidated by a tag, or
-   * not ours to decode. Only Redis itself failing throws and counts against the circuit: what Redis
-   * holds is input, and a value we cannot read is a miss, counted in `decodeErrors` and removed.
+   * not ours to decode (then removed). Only Redis itself failing throws: what Redis holds is input.
    */
   async getEntry<T = unknown>(key: string): Promise<RedisEntry<T> | undefined> {
+    const read = await this.read<T>(key);
+    if (read.entry === undefined && read.undecodable) {
+      try {
+        await this.removeUndecodable(key, read.undecodable.raw);
+      } catch {
+        // The next read of the key tries again; the read stays a miss either way.
+      }
+    }
+    return read.entry;
+  }
+
+  /**
+   * What `key` holds, telling a value we cannot read (counted in `decodeErrors`, a miss) from an
+   * absent one, so that the caller removes it through its own guard (see `removeUndecodable`).
+   */
+  async read<T = unknown>(key: string): Promise<RedisRead<T>> {
     assertKey(key);
-    const found = await this.run('get', () => this.readFresh(key));
-    if (found === undefined) return undefined;
-    if (found.record === undefined) return this.undecodable(key, found.raw);
+    const found = await this.readFresh(key);
+    if (found === undefined) return { entry: undefined };
+    if (found.record === undefined) return this.undecodable(found.raw);
     let value: T;
     try {
       value = recordValue<T>(found.record);
     } catch {
-      return this.undecodable(key, found.raw);
+      return this.undecodable(found.raw);
     }
     // We never store undefined (set deletes instead): an encoded undefined is not ours either.
-    if (value === undefined) return this.undecodable(key, found.raw);
+    if (value === undefined) return this.undecodable(found.raw);
     this.counters.hits++;
-    return { value, expiresAt: found.record.expiresAt, tags: found.record.tags };
+    return { entry: { value, expiresAt: found.record.expiresAt, tags: found.record.tags } };
+  }
+
+  /** Removes a value `read` found undecodable, unless it changed since it was read. */
+  async removeUndecodable(key: string, raw: string | undefined): Promise<void> {
+    this.counters.deletes += await removeUndecodable(this.client, this.fullKey(key), raw);
   }
 
   /** The raw record of `key` if it is fresh; `record` undefined when its header is not ours (or `raw` when it is not a string). */
   private async readFresh(key: string): Promise<{ raw: string | undefined; record: RedisRecord | undefined } | undefined> {
-    const startedAt = Date.now();
     let raw: string | null;
     try {
       raw = await this.client.get(this.fullKey(key));
@@ -204,7 +156,7 @@ export class RedisStore implements OnApplicationShutdown {
       return { raw, record: undefined };
     }
     if (record.tags !== undefined) {
-      const current = await this.withinCallTimeout(this.tagVersions.current(record.tags), startedAt);
+      const current = await this.tagVersions.current(record.tags);
       if (current.some((version, i) => version === null || version !== record.tagVersions?.[i])) {
         this.counters.tagInvalidations++;
         this.counters.misses++;
@@ -214,19 +166,10 @@ export class RedisStore implements OnApplicationShutdown {
     return { raw, record };
   }
 
-  /**
-   * A miss, counted, and the value removed unless it changed since it was read (a failed removal
-   * is a Redis failure, counted as such by `run`, but the read stays a miss either way).
-   */
-  private async undecodable(key: string, raw: string | undefined): Promise<undefined> {
+  private undecodable<T>(raw: string | undefined): RedisRead<T> {
     this.counters.decodeErrors++;
     this.counters.misses++;
-    try {
-      this.counters.deletes += await this.run('delete', () => removeUndecodable(this.client, this.fullKey(key), raw));
-    } catch {
-      // Counted by run; the next read of the key tries again.
-    }
-    return undefined;
+    return { entry: undefined, undecodable: { raw } };
   }
 
   async mget<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]> {
@@ -255,16 +198,12 @@ export class RedisStore implements OnApplicationShutdown {
       await this.delete(key);
       return false;
     }
-    return this.run('set', async () => {
-      const startedAt = Date.now();
-      const snapshotFirst = tags !== undefined && tags.length > 0 && tagVersions === undefined;
-      const versions = snapshotFirst ? await this.tagVersions.snapshot(tags, ttl) : tagVersions;
-      const raw = encodeRecord(payload, ttl === 0 ? 0 : Date.now() + ttl, tags, versions);
-      const write = ttl === 0 ? this.client.set(this.fullKey(key), raw) : this.client.set(this.fullKey(key), raw, 'PX', ttl);
-      await (snapshotFirst ? this.withinCallTimeout(write, startedAt) : write);
-      this.counters.sets++;
-      return true;
-    });
+    const snapshotFirst = tags !== undefined && tags.length > 0 && tagVersions === undefined;
+    const versions = snapshotFirst ? await this.tagVersions.snapshot(tags, ttl) : tagVersions;
+    const raw = encodeRecord(payload, ttl === 0 ? 0 : Date.now() + ttl, tags, versions);
+    await (ttl === 0 ? this.client.set(this.fullKey(key), raw) : this.client.set(this.fullKey(key), raw, 'PX', ttl));
+    this.counters.sets++;
+    return true;
   }
 
   async mset(entries: ReadonlyArray<readonly [key: string, value: unknown, ttlMs?: number]>): Promise<void> {
@@ -275,7 +214,7 @@ export class RedisStore implements OnApplicationShutdown {
   async snapshotTags(tags: readonly string[], ttlMs?: number): Promise<string[]> {
     assertTags(tags);
     const ttl = resolveTtlMs(ttlMs, this.options.defaultTtlMs);
-    return this.run('snapshot-tags', () => this.tagVersions.snapshot(tags, ttl));
+    return this.tagVersions.snapshot(tags, ttl);
   }
 
   /** Deletes keys; returns how many existed. */
@@ -283,25 +222,23 @@ export class RedisStore implements OnApplicationShutdown {
     const list = typeof keys === 'string' ? [keys] : keys;
     list.forEach((key) => assertKey(key));
     if (list.length === 0) return 0;
-    return this.run('delete', async () => {
-      const deleted = await this.unlink(list.map((key) => this.fullKey(key)));
-      this.counters.deletes += deleted;
-      return deleted;
-    });
+    const deleted = await this.unlink(list.map((key) => this.fullKey(key)));
+    this.counters.deletes += deleted;
+    return deleted;
   }
 
   /** Makes every entry tagged with one of `tags` stale on every instance, in O(tags). */
   async invalidateTags(tags: readonly string[]): Promise<void> {
     assertTags(tags);
     if (tags.length === 0) return;
-    return this.run('invalidate-tags', () => this.tagVersions.invalidate(tags));
+    return this.tagVersions.invalidate(tags);
   }
 
   /** Makes every entry tagged with one of `tags` stale with removals only (allowed when Redis refuses writes). */
   async forgetTagVersions(tags: readonly string[]): Promise<void> {
     assertTags(tags);
     if (tags.length === 0) return;
-    return this.run('invalidate-tags', () => this.tagVersions.forget(tags));
+    return this.tagVersions.forget(tags);
   }
 
   /**
@@ -310,7 +247,7 @@ export class RedisStore implements OnApplicationShutdown {
    */
   async deletePattern(pattern: string): Promise<number> {
     assertPattern(pattern);
-    return this.run('delete-pattern', () => this.scanAndUnlink(escapeGlob(this.options.keyPrefix) + pattern));
+    return this.scanAndUnlink(escapeGlob(this.options.keyPrefix) + pattern);
   }
 
   /** Deletes every key of our prefix (and nothing else: no FLUSHDB); returns how many. */
@@ -318,15 +255,8 @@ export class RedisStore implements OnApplicationShutdown {
     return this.deletePattern('*');
   }
 
-  /**
-   * The bus publishes through the breaker like every other call, on purpose: the breaker opens only
-   * when Redis does not answer (timeouts, a lost connection; a refusal such as OOM does not count,
-   * see `run`), and then the other instances' subscriptions are most likely down as well and flush
-   * their L1 when they come back; what could not be announced meanwhile waits in the repair journal,
-   * which is announced once Redis answers.
-   */
   publish(channel: string, message: string): Promise<number> {
-    return this.run('publish', () => this.client.publish(channel, message));
+    return this.client.publish(channel, message);
   }
 
   /**
@@ -345,48 +275,7 @@ export class RedisStore implements OnApplicationShutdown {
   }
 
   stats(): RedisStoreStats {
-    return { ...this.counters, circuit: this.breaker.state, connected: this.connected };
-  }
-
-  /**
-   * A second round trip of one call gets what is left of `commandTimeoutMs`, so that a call of two
-   * commands (a tagged read or write) waits no longer than one.
-   */
-  private withinCallTimeout<T>(second: Promise<T>, startedAt: number): Promise<T> {
-    return withDeadline(second, Math.max(1, this.options.commandTimeoutMs - (Date.now() - startedAt)));
-  }
-
-  /** Calls Redis through the circuit breaker, counting failures and timeouts and reporting timings. */
-  private async run<T>(operation: L2Operation, call: () => Promise<T>): Promise<T> {
-    if (!this.breaker.allowRequest()) {
-      this.counters.rejections++;
-      this.report(operation, 'rejected', performance.now());
-      throw new RedisUnavailableError();
-    }
-    const startedAt = performance.now();
-    try {
-      const result = await call();
-      this.breaker.recordSuccess();
-      this.report(operation, 'ok', startedAt);
-      return result;
-    } catch (error) {
-      // A reply error (OOM, READONLY, NOPERM) came back at once from a Redis that is there: the
-      // breaker is for a Redis that does not answer, and refused writes must not take reads and
-      // the bus away with it.
-      if (error instanceof ReplyError) this.breaker.recordSuccess();
-      else this.breaker.recordFailure();
-      const timedOut = error instanceof Error && /timed out/i.test(error.message);
-      if (timedOut) this.counters.timeouts++;
-      else this.counters.errors++;
-      if (error instanceof Error) this.state.errored(error);
-      this.report(operation, timedOut ? 'timeout' : 'error', startedAt);
-      throw error;
-    }
-  }
-
-  private report(operation: L2Operation, outcome: L2Outcome, startedAt: number): void {
-    const telemetry = this.options.telemetry;
-    if (telemetry?.active) telemetry.l2Call({ operation, outcome, durationMs: performance.now() - startedAt });
+    return { ...this.counters, connected: this.connected };
   }
 
   private async scanAndUnlink(match: string): Promise<number> {

@@ -2,8 +2,8 @@ import { HttpException } from '@nestjs/common';
 
 /**
  * What the decorators and the HTTP cache throw through `getOrSet` in place of their method's or
- * handler's own outcome, so that they can tell it from a failure of the cache: `error` is what the
- * method threw, undefined when it carries a result that is answered but not stored.
+ * handler's own error, so that they can tell it from a failure of the cache: `error` is what the
+ * method threw. (A result to answer but not store is no error: the factory calls `skipCache()`.)
  */
 export abstract class FactoryOutcome {
   abstract readonly error: unknown;

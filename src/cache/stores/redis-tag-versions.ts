@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RedisClient } from '../stores/redis-client.factory';
+import type { RedisClient } from './redis-client.factory';
 
 /**
  * Tag invalidation in Redis in O(number of tags), whatever the number of tagged entries.

@@ -1,0 +1,32 @@
+import type { LocalTier } from '../tiers/local-tier';
+import type { SharedTier } from '../tiers/shared-tier';
+
+/**
+ * What the tiers' tags looked like when a load began: the L1 tag stamp and the L2 tag versions.
+ * A value stored with it is stale in each tier if one of its tags was invalidated since, so an
+ * invalidation that lands while the factory runs is never lost.
+ */
+export interface LoadSnapshot {
+  readonly stamp: number | undefined;
+  /** Undefined: none taken (no tags, no Redis, or Redis could not say); the write then takes its own. */
+  readonly tagVersions: readonly string[] | undefined;
+}
+
+/** Takes load snapshots from both tiers. */
+export class LoadSnapshots {
+  constructor(
+    private readonly local: LocalTier,
+    private readonly shared: SharedTier,
+  ) {}
+
+  /** The L1 half only, for a write or a read that stores what it finds as it is. */
+  now(): LoadSnapshot {
+    return { stamp: this.local.tagStamp(), tagVersions: undefined };
+  }
+
+  /** Both halves, for a load of `tags` whose value will live `ttlMs`. */
+  async take(tags: readonly string[], ttlMs: number): Promise<LoadSnapshot> {
+    const stamp = this.local.tagStamp();
+    return { stamp, tagVersions: await this.shared.snapshotTags(tags, ttlMs) };
+  }
+}

@@ -1,0 +1,23 @@
+import type { MemoryEntry, MemoryStoreStats } from '../stores/memory.store';
+import type { RedisEntry } from '../stores/redis.store';
+
+/**
+ * This process's tier (L1), as the pipeline sees it. MemoryTier is the real one; NoLocalTier
+ * stands in for the `redis` driver, which keeps nothing in memory.
+ */
+export interface LocalTier {
+  get<T>(key: string): T | undefined;
+  getEntry<T>(key: string): MemoryEntry<T> | undefined;
+  /** The tag stamp of a load that begins now (see LocalTagVersions); undefined without a tier. */
+  tagStamp(): number | undefined;
+  /** False when the value was refused as oversized: then no tier may keep it. */
+  set(key: string, value: unknown, ttlMs: number, tags: readonly string[], stamp: number | undefined): boolean;
+  /** Keeps a value read from L2, no longer than L2 does. */
+  fill<T>(key: string, entry: RedisEntry<T>, stamp: number | undefined): void;
+  /** Whether the key was there. */
+  delete(key: string): boolean;
+  deletePattern(pattern: string): number;
+  invalidateTags(tags: readonly string[]): void;
+  clear(): void;
+  stats(): MemoryStoreStats | null;
+}

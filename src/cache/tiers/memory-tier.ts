@@ -1,0 +1,50 @@
+import type { MemoryEntry, MemoryStore, MemoryStoreStats } from '../stores/memory.store';
+import type { RedisEntry } from '../stores/redis.store';
+import type { LocalTier } from './local-tier';
+
+/** L1 over this process's MemoryStore. */
+export class MemoryTier implements LocalTier {
+  constructor(private readonly store: MemoryStore) {}
+
+  get<T>(key: string): T | undefined {
+    return this.store.get<T>(key);
+  }
+
+  getEntry<T>(key: string): MemoryEntry<T> | undefined {
+    return this.store.getEntry<T>(key);
+  }
+
+  tagStamp(): number {
+    return this.store.tagStamp();
+  }
+
+  set(key: string, value: unknown, ttlMs: number, tags: readonly string[], stamp: number | undefined): boolean {
+    return this.store.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
+  }
+
+  fill<T>(key: string, entry: RedisEntry<T>, stamp: number | undefined): void {
+    const ttlMs = entry.expiresAt === 0 ? 0 : entry.expiresAt - Date.now();
+    if (entry.expiresAt !== 0 && ttlMs <= 0) return;
+    this.store.set(key, entry.value, ttlMs, entry.tags ? { tags: entry.tags, stamp } : undefined);
+  }
+
+  delete(key: string): boolean {
+    return this.store.delete(key);
+  }
+
+  deletePattern(pattern: string): number {
+    return this.store.deletePattern(pattern);
+  }
+
+  invalidateTags(tags: readonly string[]): void {
+    this.store.invalidateTags(tags);
+  }
+
+  clear(): void {
+    this.store.clear();
+  }
+
+  stats(): MemoryStoreStats {
+    return this.store.stats();
+  }
+}

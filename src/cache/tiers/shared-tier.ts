@@ -1,0 +1,69 @@
+import type { InvalidationBusStats } from '../invalidation/invalidation-bus';
+import type { Announcement } from '../invalidation/invalidation-message';
+import type { RedisEntry } from '../stores/redis.store';
+import type { GuardedRedisStats } from './guarded-redis';
+
+export type { Announcement };
+
+/**
+ * What a change of the shared tier did: `value` is the driver's answer (undefined when Redis could
+ * not say), `announcement` what the other instances must now hear (undefined when there is nothing
+ * to tell them now: no shared tier, or a Redis that did not answer, whose repair announces it later).
+ */
+export interface SharedChange<T> {
+  value: T | undefined;
+  announcement: Announcement | undefined;
+}
+
+export interface SharedTierStats {
+  redis: GuardedRedisStats;
+  /** Redis calls that failed and were turned into misses or repairs instead of errors. */
+  failures: number;
+  /** Whether writes that Redis missed are waiting to be replayed (L2 is not read meanwhile). */
+  repairsPending: boolean;
+  repairsApplied: number;
+  bus: InvalidationBusStats | null;
+}
+
+/**
+ * The tier every instance shares (L2), as the pipeline sees it: reads that never fail (a failure
+ * is a miss), changes that say what happened, and `announce`, which tells the other instances.
+ * RedisTier is the real one; NoSharedTier stands in when there is no Redis.
+ */
+export interface SharedTier {
+  /** False while L2 cannot be read, or may be stale (repairs pending). */
+  readonly readable: boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  read<T>(key: string): Promise<RedisEntry<T> | undefined>;
+  /** Tag versions to stamp a value with before its load; undefined when there are none or Redis cannot say. */
+  snapshotTags(tags: readonly string[], ttlMs: number): Promise<string[] | undefined>;
+  /**
+   * Stores a value; call it in the same tick as the L1 write. `value` false when Redis refused it as
+   * oversized (the older value was deleted instead), undefined when Redis failed or a later call of
+   * the key superseded it.
+   */
+  write(
+    key: string,
+    value: unknown,
+    ttlMs: number,
+    tags: readonly string[],
+    tagVersions?: readonly string[],
+  ): Promise<SharedChange<boolean>>;
+  /** Stores a freshly loaded value without making the caller wait (nobody needs to hear of a fill). */
+  fillInBackground(
+    key: string,
+    value: unknown,
+    ttlMs: number,
+    tags: readonly string[],
+    tagVersions?: readonly string[],
+    onOversized?: () => void,
+  ): void;
+  delete(keys: readonly string[]): Promise<SharedChange<number>>;
+  invalidateTags(tags: readonly string[]): Promise<SharedChange<void>>;
+  deletePattern(pattern: string): Promise<SharedChange<number>>;
+  clear(): Promise<SharedChange<number>>;
+  /** Tells the other instances about a change (never throws: what is not sent is repaired later). */
+  announce(change: SharedChange<unknown>): Promise<void>;
+  stats(): SharedTierStats | null;
+}
