@@ -61,6 +61,11 @@ export function keptUntil(lifetime: StoredLifetime): number {
   return lifetime.expiresAt === 0 ? 0 : lifetime.expiresAt + lifetime.graceMs;
 }
 
+/** How long from `nowMs` a store keeps the entry (PX): 0 for never, 0 or less for one already over. */
+export function keptForMs(lifetime: StoredLifetime, nowMs: number): number {
+  return lifetime.expiresAt === 0 ? 0 : keptUntil(lifetime) - nowMs;
+}
+
 /**
  * Whether an entry is past `ratio` of its TTL at `nowMs` (eager refresh: a hit after r x TTL
  * refreshes in the background). False for an entry without a recorded TTL, and for a ratio
