@@ -10,13 +10,14 @@ export { CacheTelemetry } from './telemetry/cache-telemetry';
 export type { BusDeliveryEvent, CacheTelemetryListener, L2CallEvent, L2Operation, L2Outcome } from './telemetry/cache-telemetry';
 export type { InvalidationEvent, InvalidationReason } from './invalidation/invalidation-message';
 export { MemoryStore } from './stores/memory.store';
-export type { MemoryStoreOptions, MemoryStoreStats } from './stores/memory.store';
+export type { MemoryEntry, MemoryReadOptions, MemoryStoreOptions, MemoryStoreStats } from './stores/memory.store';
 export { RedisStore } from './stores/redis.store';
 export { CacheCommandTimeoutError, CacheFactoryTimeoutError, CircuitOpenError } from './errors';
 /** @deprecated the old name of CircuitOpenError. */
 export { CircuitOpenError as RedisUnavailableError } from './errors';
-export type { RedisEntry, RedisStoreStats } from './stores/redis.store';
+export type { RedisEntry, RedisReadOptions, RedisStoreStats } from './stores/redis.store';
 export type { RedisCallStats } from './tiers/redis-call-guard';
+export type { EntryLifetime, StoredLifetime } from './util/entry-lifetime';
 export { encodeValue, decodeValue } from './stores/value-codec';
 export { CACHE_MANAGER } from '@nestjs/cache-manager';
 export { ChatCacheKeyvStore } from './compat/chat-cache-keyv-store';

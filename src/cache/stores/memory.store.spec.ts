@@ -185,8 +185,8 @@ describe('MemoryStore', () => {
       const store = makeStore();
       store.set('a', 'v', 100);
       store.set('forever', 'w', 0);
-      expect(store.getEntry('a')).toEqual({ value: 'v', expiresAt: 1_100 });
-      expect(store.getEntry('forever')).toEqual({ value: 'w', expiresAt: 0 });
+      expect(store.getEntry('a')).toEqual({ value: 'v', expiresAt: 1_100, ttlMs: 100, graceMs: 0, stale: false });
+      expect(store.getEntry('forever')).toEqual({ value: 'w', expiresAt: 0, ttlMs: 0, graceMs: 0, stale: false });
       t += 100;
       expect(store.getEntry('a')).toBeUndefined();
       expect(store.getEntry('missing')).toBeUndefined();

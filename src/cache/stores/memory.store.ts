@@ -1,6 +1,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { LocalTagVersions } from './local-tag-versions';
 import { coarseNowMs } from '../util/coarse-clock';
+import { EntryLifetime, keptUntil, resolveLifetime, StoredLifetime } from '../util/entry-lifetime';
 import { estimateBytes, estimateStringBytes } from '../util/estimate-bytes';
 import { compileGlob } from '../util/glob';
 import { resolveTtlMs } from '../util/ttl';
@@ -8,10 +9,10 @@ import { LruOrder } from './lru-order';
 
 /**
  * Map slot, list links and the slots of one entry in the parallel arrays, added to the estimates of
- * its key and value (bench scenario 9 measures about 100 bytes besides key and value, arrays grown
- * by doubling included).
+ * its key and value (bench scenario 9 measured about 100 bytes besides key and value, arrays grown
+ * by doubling included; the lifetime's two arrays, kept-until and TTL, add 16).
  */
-export const ENTRY_OVERHEAD_BYTES = 96;
+export const ENTRY_OVERHEAD_BYTES = 112;
 const DEFAULT_SWEEP_BATCH = 1_000;
 
 export interface MemoryStoreOptions {
@@ -45,11 +46,22 @@ export interface MemoryStoreStats {
   maxBytes: number;
 }
 
-export interface MemoryEntry<T> {
+/** A value with its lifetime (see StoredLifetime: `expiresAt` is when it stops being fresh). */
+export interface MemoryEntry<T> extends StoredLifetime {
   value: T;
-  /** Epoch ms, 0 for never. */
-  expiresAt: number;
+  /** Past `expiresAt`, within its grace: answered only to a read that allows stale values. */
+  stale: boolean;
 }
+
+export interface MemoryReadOptions {
+  /** Also answer an entry past its TTL but within its grace window, with `stale: true`. */
+  allowStale?: boolean;
+}
+
+/** What `freshness` found in a slot. */
+const FRESH = 0;
+const STALE = 1;
+const GONE = 2;
 
 /** Tags of an entry, and the stamp taken when its load began (see `LocalTagVersions`). */
 export interface MemoryTagging {
@@ -77,8 +89,12 @@ export class MemoryStore implements OnApplicationShutdown {
   /** Data of slot i at index i; index 0 belongs to the order's sentinel. */
   private readonly slotKeys: (string | undefined)[] = [undefined];
   private readonly slotValues: unknown[] = [undefined];
-  /** Epoch ms, 0 for never. */
+  /** Epoch ms the entry is fresh until, 0 for never. */
   private readonly expiresAt: number[] = [0];
+  /** Epoch ms the entry is kept until (its expiry plus its grace), 0 for never: the sweeper's and reads' limit. */
+  private readonly keptUntil: number[] = [0];
+  /** The TTL the entry was stored with (see StoredLifetime.ttlMs). */
+  private readonly ttlMs: number[] = [0];
   private readonly slotBytes: number[] = [0];
   private readonly slotTags: (readonly string[] | undefined)[] = [undefined];
   private readonly slotStamps: number[] = [0];
@@ -133,7 +149,7 @@ export class MemoryStore implements OnApplicationShutdown {
     // Entries without TTL or tags (a positive code) skip the staleness check entirely.
     if (code < 0) {
       slot = -code;
-      if (this.dropIfStale(slot)) {
+      if (this.freshness(slot) !== FRESH) {
         this.missCount++;
         return undefined;
       }
@@ -144,30 +160,56 @@ export class MemoryStore implements OnApplicationShutdown {
   }
 
   /**
-   * `get` with the entry's expiry (epoch ms, 0 for never), for callers that must answer when a
-   * value expires (cache-manager's `ttl()` and `refreshThreshold`). Allocates; `get` does not.
+   * `get` with the entry's lifetime, for callers that must answer when a value expires
+   * (cache-manager's `ttl()`), how old it is (eager refresh) or whether it is a stale fallback
+   * (`allowStale`: a value within grace, promoted but counted as a miss, since no fresh value was
+   * there). A value whose tag was invalidated is never answered, stale or not. Allocates; `get` does not.
    */
-  getEntry<T = unknown>(key: string): MemoryEntry<T> | undefined {
-    const value = this.get<T>(key);
-    if (value === undefined) return undefined;
-    return { value, expiresAt: this.expiresAt[slotIn(this.slotOf.get(key)!)] };
+  getEntry<T = unknown>(key: string, options?: MemoryReadOptions): MemoryEntry<T> | undefined {
+    const code = this.slotOf.get(key);
+    const state = code === undefined ? GONE : code < 0 ? this.freshness(-code) : FRESH;
+    if (state === GONE || (state === STALE && options?.allowStale !== true)) {
+      this.missCount++;
+      return undefined;
+    }
+    const slot = slotIn(code!);
+    this.order.touch(slot);
+    if (state === FRESH) this.hitCount++;
+    else this.missCount++;
+    const expiresAt = this.expiresAt[slot];
+    return {
+      value: this.slotValues[slot] as T,
+      expiresAt,
+      ttlMs: this.ttlMs[slot],
+      graceMs: expiresAt === 0 ? 0 : this.keptUntil[slot] - expiresAt,
+      stale: state === STALE,
+    };
   }
 
-  /** True when `key` holds a live value; neither promotes it nor counts a hit or miss. */
+  /** True when `key` holds a fresh value; neither promotes it nor counts a hit or miss. */
   has(key: string): boolean {
     const code = this.slotOf.get(key);
-    return code !== undefined && !this.dropIfStale(slotIn(code));
+    return code !== undefined && this.freshness(slotIn(code)) === FRESH;
   }
 
   /**
-   * Stores `value` for `ttlMs` (the default TTL when omitted, 0 for no expiry). `undefined` is
-   * "no value" and deletes the key; a value estimated over `maxEntryBytes` is not cached (and any
-   * older value of the key is dropped, so that a read never returns what was overwritten).
-   * Answers false when the value was refused as oversized.
+   * Stores `value` for `ttlMs` (the default TTL when omitted, 0 for no expiry), or for a lifetime:
+   * an `EntryLifetime` keeps it `graceMs` past its TTL as a stale fallback, a `StoredLifetime` (an
+   * entry from another tier) keeps that entry's expiry, grace and TTL. `undefined` is "no value" and
+   * deletes the key, as does a copied lifetime already over; a value estimated over `maxEntryBytes`
+   * is not cached (and any older value of the key is dropped, so that a read never returns what was
+   * overwritten). Answers false when the value was refused as oversized.
    */
-  set(key: string, value: unknown, ttlMs?: number, tagging?: MemoryTagging): boolean {
-    const ttl = resolveTtlMs(ttlMs, this.defaultTtlMs);
-    if (value === undefined) {
+  set(key: string, value: unknown, lifetime?: number | EntryLifetime | StoredLifetime, tagging?: MemoryTagging): boolean {
+    // A plain TTL, the common case, is resolved without allocating a lifetime.
+    const plain = lifetime === undefined || typeof lifetime === 'number';
+    const ttl = plain ? resolveTtlMs(lifetime, this.defaultTtlMs) : 0;
+    const setAt = plain && ttl === 0 ? 0 : this.writeNow();
+    const resolved = plain ? undefined : resolveLifetime(lifetime, this.defaultTtlMs, setAt);
+    const expiresAt = resolved !== undefined ? resolved.expiresAt : ttl === 0 ? 0 : setAt + ttl;
+    const kept = resolved !== undefined ? keptUntil(resolved) : expiresAt;
+    // A copied lifetime can be over already (an entry that spent its grace on the way).
+    if (value === undefined || (kept !== 0 && kept <= setAt)) {
       this.delete(key);
       return true;
     }
@@ -178,7 +220,7 @@ export class MemoryStore implements OnApplicationShutdown {
     }
     const tags = tagging && tagging.tags.length > 0 ? tagging.tags : undefined;
     this.setCount++;
-    const checked = ttl !== 0 || tags !== undefined;
+    const checked = expiresAt !== 0 || tags !== undefined;
     const code = this.slotOf.get(key);
     let slot: number;
     if (code !== undefined) {
@@ -192,7 +234,9 @@ export class MemoryStore implements OnApplicationShutdown {
       this.slotKeys[slot] = key;
     }
     this.slotValues[slot] = value;
-    this.expiresAt[slot] = ttl === 0 ? 0 : this.writeNow() + ttl;
+    this.expiresAt[slot] = expiresAt;
+    this.keptUntil[slot] = kept;
+    this.ttlMs[slot] = resolved !== undefined ? resolved.ttlMs : ttl;
     this.slotBytes[slot] = bytes;
     this.slotTags[slot] = tags;
     this.slotStamps[slot] = tags === undefined ? 0 : (tagging!.stamp ?? this.tagVersions.stamp());
@@ -207,13 +251,18 @@ export class MemoryStore implements OnApplicationShutdown {
     this.delete(key);
   }
 
-  /** Deletes `key`; true when it held a live value (an expired or tag-stale entry is dropped, not counted). */
+  /**
+   * Deletes `key`, a stale copy within grace included (a deleted value must not come back as a
+   * fallback); true when it held a fresh value (an expired, stale or tag-stale entry is dropped, not counted).
+   */
   delete(key: string): boolean {
     const code = this.slotOf.get(key);
     if (code === undefined) return false;
     const slot = slotIn(code);
-    if (this.dropIfStale(slot)) return false;
+    const state = this.freshness(slot);
+    if (state === GONE) return false;
     this.remove(slot);
+    if (state === STALE) return false;
     this.deleteCount++;
     return true;
   }
@@ -235,26 +284,28 @@ export class MemoryStore implements OnApplicationShutdown {
     }
   }
 
-  /** Deletes the live keys matching a Redis-style glob; returns how many. */
+  /** Deletes the keys matching a Redis-style glob, stale copies within grace included; returns how many were fresh. */
   deletePattern(pattern: string): number {
     const glob = compileGlob(pattern);
     let deleted = 0;
     for (const [key, code] of this.slotOf) {
       const slot = slotIn(code);
-      if (!glob.matches(key) || this.dropIfStale(slot)) continue;
+      if (!glob.matches(key)) continue;
+      const state = this.freshness(slot);
+      if (state === GONE) continue;
       this.remove(slot);
-      deleted++;
+      if (state === FRESH) deleted++;
     }
     this.deleteCount += deleted;
     return deleted;
   }
 
-  /** Live keys, optionally only those matching a Redis-style glob (`*`, `?`, `[...]`). */
+  /** Keys of fresh values, optionally only those matching a Redis-style glob (`*`, `?`, `[...]`). */
   keys(pattern?: string): string[] {
     const glob = pattern === undefined ? undefined : compileGlob(pattern);
     const keys: string[] = [];
     for (const [key, code] of this.slotOf) {
-      if (this.dropIfStale(slotIn(code))) continue;
+      if (this.freshness(slotIn(code)) !== FRESH) continue;
       if (glob === undefined || glob.matches(key)) keys.push(key);
     }
     return keys;
@@ -262,7 +313,7 @@ export class MemoryStore implements OnApplicationShutdown {
 
   clear(): void {
     this.slotOf.clear();
-    this.slotKeys.length = this.slotValues.length = this.expiresAt.length = 1;
+    this.slotKeys.length = this.slotValues.length = this.expiresAt.length = this.keptUntil.length = this.ttlMs.length = 1;
     this.slotBytes.length = this.slotTags.length = this.slotStamps.length = 1;
     this.order.clear();
     this.totalBytes = 0;
@@ -299,7 +350,8 @@ export class MemoryStore implements OnApplicationShutdown {
 
   /**
    * Looks at up to `sweepBatchSize` entries, resuming where the previous tick stopped, and drops
-   * the expired ones. Map iterators stay valid while entries are added and removed.
+   * those past their grace (an entry within grace is kept: it is a fallback). Map iterators stay
+   * valid while entries are added and removed.
    */
   sweep(): number {
     const now = this.now();
@@ -313,7 +365,7 @@ export class MemoryStore implements OnApplicationShutdown {
         break;
       }
       const slot = slotIn(next.value);
-      if (this.expiresAt[slot] !== 0 && this.expiresAt[slot] <= now) {
+      if (this.keptUntil[slot] !== 0 && this.keptUntil[slot] <= now) {
         this.remove(slot);
         this.expirationCount++;
         dropped++;
@@ -327,20 +379,29 @@ export class MemoryStore implements OnApplicationShutdown {
     return ENTRY_OVERHEAD_BYTES + estimateStringBytes(key) + estimateBytes(value, this.options.maxEntryBytes);
   }
 
-  private dropIfStale(slot: number): boolean {
+  /**
+   * FRESH, STALE (past its TTL, within grace: kept as a fallback) or GONE: past its grace, or one of
+   * its tags invalidated since its load (invalidation wins over grace), and then removed here.
+   * A fresh hit reads what it read before grace existed: the expiry, then the tags.
+   */
+  private freshness(slot: number): typeof FRESH | typeof STALE | typeof GONE {
     const expiresAt = this.expiresAt[slot];
+    let state: typeof FRESH | typeof STALE = FRESH;
     if (expiresAt !== 0 && expiresAt <= this.now()) {
-      this.remove(slot);
-      this.expirationCount++;
-      return true;
+      if (this.keptUntil[slot] <= this.now()) {
+        this.remove(slot);
+        this.expirationCount++;
+        return GONE;
+      }
+      state = STALE;
     }
     const tags = this.slotTags[slot];
     if (tags !== undefined && this.tagVersions.isStale(tags, this.slotStamps[slot])) {
       this.remove(slot);
       this.tagInvalidationCount++;
-      return true;
+      return GONE;
     }
-    return false;
+    return state;
   }
 
   /**

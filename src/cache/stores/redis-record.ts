@@ -1,53 +1,85 @@
+import type { StoredLifetime } from '../util/entry-lifetime';
 import { decodeValue } from './value-codec';
 
 /**
  * How an entry lies in Redis: a one-line JSON header, a newline, then the encoded value.
- * The header is `[expiresAt]` or `[expiresAt, tags, tagVersions]`; `expiresAt` (epoch ms, 0 for
- * never) lets a reader fill L1 for no longer than the entry has left, and the tag versions are
- * what the tags stood at when the value's load began (see `RedisTagVersions`).
+ * The header is `[expiresAt, ttlMs, graceMs]` or `[expiresAt, ttlMs, graceMs, tags, tagVersions]`
+ * for an entry that expires, `[0]` or `[0, tags, tagVersions]` for one that never does.
+ * `expiresAt` (epoch ms, 0 for never) is when the value stops being fresh: Redis keeps it `graceMs`
+ * longer (PX is TTL + grace), so that a reader with a cold L1 finds a graced value and knows it is
+ * stale; `ttlMs` says how old it is (eager refresh). The tag versions are what the tags stood at
+ * when the value's load began (see `RedisTagVersions`).
+ *
+ * Records written before lifetimes were recorded, `[expiresAt]` and `[expiresAt, tags,
+ * tagVersions]`, still decode (a rolling deploy): no grace, and a TTL of 0, unknown. Those older
+ * readers take the new headers for records not theirs (a miss, removed): never a stale value as fresh.
  */
-export interface RedisRecord {
-  expiresAt: number;
+export interface RedisRecord extends StoredLifetime {
   tags: string[] | undefined;
   tagVersions: string[] | undefined;
   /** The encoded value, decoded only once the record is known to be fresh. */
   payload: string;
 }
 
-/** The record of a value already encoded (see `encodeValue`: encoding can refuse a value, before any Redis call). */
-export function encodeRecord(payload: string, expiresAt: number, tags?: readonly string[], tagVersions?: readonly string[]): string {
-  if (tags && tags.length > 0) return JSON.stringify([expiresAt, tags, tagVersions]) + '\n' + payload;
-  // The common header, `[expiresAt]`, written without JSON.stringify (same text for an integer).
-  const header = Number.isSafeInteger(expiresAt) ? '[' + expiresAt + ']' : JSON.stringify([expiresAt]);
+/**
+ * The record of a value already encoded (see `encodeValue`: encoding can refuse a value, before any
+ * Redis call), with its lifetime (all integers: see `resolveLifetime`).
+ */
+export function encodeRecord(payload: string, lifetime: StoredLifetime, tags?: readonly string[], tagVersions?: readonly string[]): string {
+  const { expiresAt, ttlMs, graceMs } = lifetime;
+  const times = expiresAt === 0 ? [0] : [expiresAt, ttlMs, graceMs];
+  if (tags && tags.length > 0) return JSON.stringify([...times, tags, tagVersions]) + '\n' + payload;
+  // The common headers, `[expiresAt, ttlMs, graceMs]` and `[0]`, written without JSON.stringify (same text for integers).
+  const header = times.every(Number.isSafeInteger) ? '[' + times.join(',') + ']' : JSON.stringify(times);
   return header + '\n' + payload;
 }
 
 export function parseRecord(raw: string): RedisRecord {
   const newline = raw.indexOf('\n');
   if (newline === -1) throw new TypeError('not a chat-cache record');
-  const expiresAt = untaggedExpiry(raw, newline);
-  if (expiresAt !== -1) return { expiresAt, tags: undefined, tagVersions: undefined, payload: raw.slice(newline + 1) };
-  const header: unknown = JSON.parse(raw.slice(0, newline));
-  if (!isHeader(header)) throw new TypeError('not a chat-cache record');
-  return { expiresAt: header[0], tags: header[1], tagVersions: header[2] ?? undefined, payload: raw.slice(newline + 1) };
+  const payload = raw.slice(newline + 1);
+  const times = untaggedTimes(raw, newline);
+  if (times !== undefined) return { ...lifetimeOf(times), tags: undefined, tagVersions: undefined, payload };
+  const header = splitHeader(JSON.parse(raw.slice(0, newline)));
+  if (header === undefined) throw new TypeError('not a chat-cache record');
+  return { ...lifetimeOf(header.times), tags: header.tags, tagVersions: header.tagVersions, payload };
 }
 
-type Header = [expiresAt: number, tags?: string[], tagVersions?: string[] | null];
+/** `[expiresAt]` (never expires, or a record from before lifetimes) or `[expiresAt, ttlMs, graceMs]`. */
+function lifetimeOf(times: readonly number[]): StoredLifetime {
+  if (times.length === 1 || times[0] === 0) return { expiresAt: times[0], ttlMs: 0, graceMs: 0 };
+  return { expiresAt: times[0], ttlMs: times[1], graceMs: times[2] };
+}
+
+interface Header {
+  times: number[];
+  tags: string[] | undefined;
+  tagVersions: string[] | undefined;
+}
 
 /**
- * The header is read before anything else, and its tags become Redis commands: what another client
- * left under our prefix must not turn into a malformed call (one that would count as a Redis failure).
+ * `[...times, tags?, tagVersions?]` taken apart, or undefined when it is not ours. The header is
+ * read before anything else, and its tags become Redis commands: what another client left under
+ * our prefix must not turn into a malformed call (one that would count as a Redis failure).
  */
-function isHeader(header: unknown): header is Header {
-  if (!Array.isArray(header) || header.length > 3 || !Number.isSafeInteger(header[0]) || header[0] < 0) return false;
-  if (header.length === 1) return true;
-  const [, tags, versions] = header as unknown[];
-  return (
+function splitHeader(header: unknown): Header | undefined {
+  if (!Array.isArray(header)) return undefined;
+  const timesEnd = typeof header[1] === 'number' ? 3 : 1;
+  const times: unknown[] = header.slice(0, timesEnd);
+  if (times.length !== timesEnd || !times.every(isTime)) return undefined;
+  const [tags, versions, ...rest] = header.slice(timesEnd) as unknown[];
+  if (rest.length > 0) return undefined;
+  if (tags === undefined) return { times, tags: undefined, tagVersions: undefined };
+  const valid =
     isStringList(tags) &&
     tags.length > 0 &&
     tags.every((tag) => tag.length > 0) &&
-    (versions === undefined || versions === null || (isStringList(versions) && versions.length === tags.length))
-  );
+    (versions === undefined || versions === null || (isStringList(versions) && versions.length === tags.length));
+  return valid ? { times, tags, tagVersions: (versions as string[] | null | undefined) ?? undefined } : undefined;
+}
+
+function isTime(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 function isStringList(value: unknown): value is string[] {
@@ -59,18 +91,35 @@ export function recordValue<T>(record: RedisRecord): T {
 }
 
 const MAX_FAST_DIGITS = 15;
+const MAX_FAST_TIMES = 3;
 
 /**
- * The expiry of a header `[digits]` (an untagged entry, the common case), read without JSON.parse;
- * -1 for any other header (tags, or anything JSON.parse must judge: leading zeros, signs, exponents).
+ * The times of a header of one or three plain integers, `[digits]` or `[digits,digits,digits]` (an
+ * untagged entry, the common case), read without JSON.parse; undefined for any other header (tags,
+ * or anything JSON.parse must judge: spaces, leading zeros, signs, exponents).
  */
-function untaggedExpiry(raw: string, newline: number): number {
+function untaggedTimes(raw: string, newline: number): number[] | undefined {
   const last = newline - 1;
-  if (raw.charCodeAt(0) !== 91 /* [ */ || raw.charCodeAt(last) !== 93 /* ] */) return -1;
-  const digits = last - 1;
-  if (digits < 1 || digits > MAX_FAST_DIGITS || (digits > 1 && raw.charCodeAt(1) === 48) /* 0 */) return -1;
+  if (raw.charCodeAt(0) !== 91 /* [ */ || raw.charCodeAt(last) !== 93 /* ] */) return undefined;
+  const times: number[] = [];
+  let start = 1;
+  while (start <= last) {
+    let end = start;
+    while (end < last && raw.charCodeAt(end) !== 44 /* , */) end++;
+    const value = plainInteger(raw, start, end);
+    if (value === -1 || times.length === MAX_FAST_TIMES) return undefined;
+    times.push(value);
+    start = end + 1;
+  }
+  return times.length === 1 || times.length === MAX_FAST_TIMES ? times : undefined;
+}
+
+/** The integer written in `raw[start, end)` as digits only, without a leading zero; -1 otherwise. */
+function plainInteger(raw: string, start: number, end: number): number {
+  const digits = end - start;
+  if (digits < 1 || digits > MAX_FAST_DIGITS || (digits > 1 && raw.charCodeAt(start) === 48) /* 0 */) return -1;
   let value = 0;
-  for (let i = 1; i < last; i++) {
+  for (let i = start; i < end; i++) {
     const digit = raw.charCodeAt(i) - 48;
     if (digit < 0 || digit > 9) return -1;
     value = value * 10 + digit;

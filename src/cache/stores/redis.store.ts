@@ -1,9 +1,9 @@
 import type Redis from 'ioredis';
 import { Cluster } from 'ioredis';
 import { INTERNAL_KEY_NAMESPACE } from '../chat-cache.constants';
+import { EntryLifetime, keptForMs, resolveLifetime, StoredLifetime } from '../util/entry-lifetime';
 import { escapeGlob } from '../util/glob';
 import { assertKey, assertPattern, assertTags } from '../util/keys';
-import { resolveTtlMs } from '../util/ttl';
 import { closeRedisClient, RedisClient } from './redis-client.factory';
 import { encodeRecord, parseRecord, RedisRecord, recordValue } from './redis-record';
 import { RedisTagVersions } from './redis-tag-versions';
@@ -40,15 +40,21 @@ export interface RedisStoreStats {
   connected: boolean;
 }
 
-export interface RedisEntry<T> {
+/** A value with its lifetime (see StoredLifetime: `expiresAt` is when it stops being fresh) and tags. */
+export interface RedisEntry<T> extends StoredLifetime {
   value: T;
-  /** Epoch ms, 0 for never. */
-  expiresAt: number;
+  /** Past `expiresAt`, within its grace: answered only to a read that allows stale values. */
+  stale: boolean;
   tags: string[] | undefined;
 }
 
 /** What a read found: an entry, nothing, or a value under our prefix that is not ours to decode. */
 export type RedisRead<T> = { entry: RedisEntry<T> } | { entry: undefined; undecodable?: { raw: string | undefined } };
+
+export interface RedisReadOptions {
+  /** Also answer an entry past its TTL but within its grace window, with `stale: true`. */
+  allowStale?: boolean;
+}
 
 /**
  * The Redis driver of the L2 tier: commands and the codec, nothing else. Keys are relative to
@@ -94,11 +100,13 @@ export class RedisStore {
   }
 
   /**
-   * The value with its expiry and tags, or undefined when absent, expired, invalidated by a tag, or
-   * not ours to decode (then removed). Only Redis itself failing throws: what Redis holds is input.
+   * The value with its lifetime and tags, or undefined when absent, expired, invalidated by a tag, or
+   * not ours to decode (then removed); with `allowStale`, also a value past its TTL within its grace
+   * (`stale: true`, counted as a miss: no fresh value was there), never one whose tag was invalidated.
+   * Only Redis itself failing throws: what Redis holds is input.
    */
-  async getEntry<T = unknown>(key: string): Promise<RedisEntry<T> | undefined> {
-    const read = await this.read<T>(key);
+  async getEntry<T = unknown>(key: string, options?: RedisReadOptions): Promise<RedisEntry<T> | undefined> {
+    const read = await this.read<T>(key, options);
     if (read.entry === undefined && read.undecodable) {
       try {
         await this.removeUndecodable(key, read.undecodable.raw);
@@ -113,9 +121,9 @@ export class RedisStore {
    * What `key` holds, telling a value we cannot read (counted in `decodeErrors`, a miss) from an
    * absent one, so that the caller removes it through its own guard (see `removeUndecodable`).
    */
-  async read<T = unknown>(key: string): Promise<RedisRead<T>> {
+  async read<T = unknown>(key: string, options?: RedisReadOptions): Promise<RedisRead<T>> {
     assertKey(key);
-    const found = await this.readFresh(key);
+    const found = await this.readFresh(key, options?.allowStale === true);
     if (found === undefined) return { entry: undefined };
     if (found.record === undefined) return this.undecodable(found.raw);
     let value: T;
@@ -126,8 +134,10 @@ export class RedisStore {
     }
     // We never store undefined (set deletes instead): an encoded undefined is not ours either.
     if (value === undefined) return this.undecodable(found.raw);
-    this.counters.hits++;
-    return { entry: { value, expiresAt: found.record.expiresAt, tags: found.record.tags } };
+    const { expiresAt, ttlMs, graceMs, tags } = found.record;
+    if (found.stale) this.counters.misses++;
+    else this.counters.hits++;
+    return { entry: { value, expiresAt, ttlMs, graceMs, stale: found.stale, tags } };
   }
 
   /** Removes a value `read` found undecodable, unless it changed since it was read. */
@@ -135,14 +145,20 @@ export class RedisStore {
     this.counters.deletes += await removeUndecodable(this.client, this.fullKey(key), raw);
   }
 
-  /** The raw record of `key` if it is fresh; `record` undefined when its header is not ours (or `raw` when it is not a string). */
-  private async readFresh(key: string): Promise<{ raw: string | undefined; record: RedisRecord | undefined } | undefined> {
+  /**
+   * The raw record of `key` if it is fresh (or, with `allowStale`, within grace); `record` undefined
+   * when its header is not ours (or `raw` when it is not a string).
+   */
+  private async readFresh(
+    key: string,
+    allowStale: boolean,
+  ): Promise<{ raw: string | undefined; record: RedisRecord | undefined; stale: boolean } | undefined> {
     let raw: string | null;
     try {
       raw = await this.client.get(this.fullKey(key));
     } catch (error) {
       // Another client's list or hash under our prefix: Redis answered, it is the value that is not ours.
-      if (error instanceof Error && error.message.startsWith('WRONGTYPE')) return { raw: undefined, record: undefined };
+      if (error instanceof Error && error.message.startsWith('WRONGTYPE')) return { raw: undefined, record: undefined, stale: false };
       throw error;
     }
     if (raw === null) {
@@ -153,7 +169,14 @@ export class RedisStore {
     try {
       record = parseRecord(raw);
     } catch {
-      return { raw, record: undefined };
+      return { raw, record: undefined, stale: false };
+    }
+    // Redis keeps a graced record past its expiry (PX is TTL + grace), so the header says when it went
+    // stale. Without grace, PX alone decides, as it always did (no early misses from a skewed clock).
+    const stale = record.graceMs > 0 && record.expiresAt !== 0 && record.expiresAt <= Date.now();
+    if (stale && !allowStale) {
+      this.counters.misses++;
+      return undefined;
     }
     if (record.tags !== undefined) {
       const current = await this.tagVersions.current(record.tags);
@@ -163,7 +186,7 @@ export class RedisStore {
         return undefined;
       }
     }
-    return { raw, record };
+    return { raw, record, stale };
   }
 
   private undecodable<T>(raw: string | undefined): RedisRead<T> {
@@ -177,18 +200,29 @@ export class RedisStore {
   }
 
   /**
-   * Stores `value` for `ttlMs` (default TTL when omitted, 0 for never). With tags, pass the
-   * `tagVersions` snapshot taken before the value was loaded, so that an invalidation that landed
-   * during the load makes it stale; without a snapshot one is taken now.
+   * Stores `value` for `ttlMs` (default TTL when omitted, 0 for never), or for a lifetime: an
+   * `EntryLifetime` keeps it `graceMs` past its TTL (PX is TTL + grace; reads see it stale then), a
+   * `StoredLifetime` (an entry from another tier) keeps that entry's expiry, grace and TTL. With tags,
+   * pass the `tagVersions` snapshot taken before the value was loaded (for the same lifetime), so that
+   * an invalidation that landed during the load makes it stale; without a snapshot one is taken now.
    *
    * Answers false when the value was not stored because its encoding exceeds `maxEntryBytes`: the
    * key's older value is deleted instead, so that no reader gets what was overwritten. A value the
    * codec cannot represent is refused with a TypeError before any Redis call (not a Redis failure).
    */
-  async set(key: string, value: unknown, ttlMs?: number, tags?: readonly string[], tagVersions?: readonly string[]): Promise<boolean> {
+  async set(
+    key: string,
+    value: unknown,
+    lifetime?: number | EntryLifetime | StoredLifetime,
+    tags?: readonly string[],
+    tagVersions?: readonly string[],
+  ): Promise<boolean> {
     assertKey(key);
-    const ttl = resolveTtlMs(ttlMs, this.options.defaultTtlMs);
-    if (value === undefined) {
+    const now = Date.now();
+    const resolved = resolveLifetime(lifetime, this.options.defaultTtlMs, now);
+    // Redis keeps the entry until the end of its grace. A copied lifetime already over stores nothing.
+    const keepMs = keptForMs(resolved, now);
+    if (value === undefined || (resolved.expiresAt !== 0 && keepMs <= 0)) {
       await this.delete(key);
       return true;
     }
@@ -199,22 +233,28 @@ export class RedisStore {
       return false;
     }
     const snapshotFirst = tags !== undefined && tags.length > 0 && tagVersions === undefined;
-    const versions = snapshotFirst ? await this.tagVersions.snapshot(tags, ttl) : tagVersions;
-    const raw = encodeRecord(payload, ttl === 0 ? 0 : Date.now() + ttl, tags, versions);
-    await (ttl === 0 ? this.client.set(this.fullKey(key), raw) : this.client.set(this.fullKey(key), raw, 'PX', ttl));
+    const versions = snapshotFirst ? await this.tagVersions.snapshot(tags, keepMs) : tagVersions;
+    const raw = encodeRecord(payload, resolved, tags, versions);
+    await (keepMs === 0 ? this.client.set(this.fullKey(key), raw) : this.client.set(this.fullKey(key), raw, 'PX', keepMs));
     this.counters.sets++;
     return true;
   }
 
-  async mset(entries: ReadonlyArray<readonly [key: string, value: unknown, ttlMs?: number]>): Promise<void> {
-    await Promise.all(entries.map(([key, value, ttlMs]) => this.set(key, value, ttlMs)));
+  async mset(entries: ReadonlyArray<readonly [key: string, value: unknown, lifetime?: number | EntryLifetime]>): Promise<void> {
+    await Promise.all(entries.map(([key, value, lifetime]) => this.set(key, value, lifetime)));
   }
 
-  /** Current versions of `tags` for an entry of `ttlMs`; pass them to `set` after the load. */
-  async snapshotTags(tags: readonly string[], ttlMs?: number): Promise<string[]> {
+  /**
+   * Current versions of `tags` for an entry of `ttlMs` or of a lifetime (its grace included: the
+   * versions must outlive the graced entry, or it reads as invalidated); pass them to `set` after the load.
+   */
+  async snapshotTags(tags: readonly string[], lifetime?: number | EntryLifetime): Promise<string[]> {
     assertTags(tags);
-    const ttl = resolveTtlMs(ttlMs, this.options.defaultTtlMs);
-    return this.tagVersions.snapshot(tags, ttl);
+    const now = Date.now();
+    const resolved = resolveLifetime(lifetime, this.options.defaultTtlMs, now);
+    // 0 keeps the versions for ever, as the entry; a copied lifetime already over needs them no longer.
+    const keepMs = resolved.expiresAt === 0 ? 0 : Math.max(1, keptForMs(resolved, now));
+    return this.tagVersions.snapshot(tags, keepMs);
   }
 
   /** Deletes keys; returns how many existed. */
