@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { CHAT_CACHE_OPTIONS, INTERNAL_KEY_NAMESPACE, MEMORY_STORE, REDIS_STORE } from './chat-cache.constants';
-import { ResolvedChatCacheOptions } from './chat-cache.options';
+import type { ResolvedChatCacheOptions } from './chat-cache.options';
 import { CacheStats } from './cache-stats';
 import { InvalidationBus } from './invalidation/invalidation-bus';
 import { InvalidationEvent, InvalidationMessage } from './invalidation/invalidation-message';
