@@ -42,3 +42,9 @@ export async function exerciseRooms(baseUrl: string, app: AppProcess): Promise<v
   expect(await eventually(() => databaseReads(app) >= 2)).toBe(true);
   expect(databaseReads(app)).toBe(2);
 }
+
+/** POST /rooms/1/visits: the fixture's service written for @nestjs/cache-manager counts visits in CACHE_MANAGER. */
+export async function visitRoom(baseUrl: string): Promise<unknown> {
+  const response = await fetch(`${baseUrl}/rooms/1/visits`, { method: 'POST' });
+  return { status: response.status, body: await response.json() };
+}

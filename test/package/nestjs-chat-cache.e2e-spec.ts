@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppProcess, REPO_ROOT } from '../support/app-process';
 import { freePort, RedisServer } from '../support/redis-server';
-import { exerciseRooms } from './fixture-rooms';
+import { exerciseRooms, visitRoom } from './fixture-rooms';
 import { FIXTURE_DIR, installPackedLibrary, InstalledFixture } from './installed-fixture';
 
 const STARTED = /Nest application successfully started/;
@@ -86,11 +86,14 @@ describe('the npm package nestjs-chat-cache, installed into a fresh Nest 11 app'
       const started = await startFixture(fixture, 'configured-main.js', { REDIS_URL: redis.url, CACHE_KEY_PREFIX: 'fixture:' });
       running = started.app;
       await exerciseRooms(started.baseUrl, started.app);
+      // Code written for @nestjs/cache-manager: CACHE_MANAGER, imported from @nestjs/cache-manager, is ours.
+      expect(await visitRoom(started.baseUrl)).toEqual({ status: 201, body: { visits: 1 } });
+      expect(await visitRoom(started.baseUrl)).toEqual({ status: 201, body: { visits: 2 } });
 
       const client = redis.client();
       try {
         const [, keys] = await client.scan('0', 'MATCH', 'fixture:*', 'COUNT', 1000);
-        expect(keys.length).toBeGreaterThan(0);
+        expect(keys).toEqual(expect.arrayContaining(['fixture:room:1', 'fixture:visits:1']));
       } finally {
         await client.quit();
       }
@@ -100,7 +103,15 @@ describe('the npm package nestjs-chat-cache, installed into a fresh Nest 11 app'
   it("the package README shows the fixture's code verbatim, so the example cannot drift from what runs", () => {
     const packageReadme = readFileSync(PACKAGE_README, 'utf8');
     const repoReadme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-    for (const file of ['app.module.ts', 'rooms.service.ts', 'rooms.controller.ts', 'main.ts', 'configured-app.module.ts']) {
+    const packageReadmeFiles = [
+      'app.module.ts',
+      'rooms.service.ts',
+      'rooms.controller.ts',
+      'main.ts',
+      'configured-app.module.ts',
+      'room-visits.service.ts',
+    ];
+    for (const file of packageReadmeFiles) {
       expect({ file, inPackageReadme: packageReadme.includes(fixtureSource(file)) }).toEqual({ file, inPackageReadme: true });
     }
     for (const file of ['app.module.ts', 'rooms.service.ts', 'rooms.controller.ts']) {
