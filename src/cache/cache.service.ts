@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { CHAT_CACHE_OPTIONS, MEMORY_STORE, REDIS_STORE } from './chat-cache.constants';
-import { ResolvedChatCacheOptions } from './chat-cache.options';
+import type { ResolvedChatCacheOptions } from './chat-cache.options';
 import { CacheStats } from './cache-stats';
 import { InvalidationListener, InvalidationListeners } from './invalidation/invalidation-listeners';
 import { CacheCounters } from './pipeline/cache-counters';
