@@ -30,7 +30,13 @@ describe('clearing never reaches outside the prefix (watched with MONITOR)', () 
   it('clear(), invalidatePattern("*") and CACHE_MANAGER.clear() send no FLUSHDB, FLUSHALL or KEYS and spare other keys', async () => {
     await spy.set('someone-else:key', 'must survive');
     await spy.set('minefield', 'shares the prefix letters but not the prefix');
-    for (let i = 0; i < 2_500; i++) await ctx.cache.set(`k:${i}`, i, { tags: i % 2 ? ['odd'] : [] });
+    // More keys than one SCAN COUNT 1000 page, so that clearing takes several SCAN rounds; written 250 at
+    // a time (each set is its own round trip, and MONITOR slows every one of them down).
+    for (let batch = 0; batch < 10; batch++) {
+      await Promise.all(
+        Array.from({ length: 250 }, (_, j) => batch * 250 + j).map((i) => ctx.cache.set(`k:${i}`, i, { tags: i % 2 ? ['odd'] : [] })),
+      );
+    }
 
     await ctx.cache.invalidatePattern('*');
     expect(await ctx.cache.get('k:1')).toBeUndefined();
@@ -52,7 +58,8 @@ describe('clearing never reaches outside the prefix (watched with MONITOR)', () 
     expect(await spy.get('someone-else:key')).toBe('must survive');
     expect(await spy.get('minefield')).toBe('shares the prefix letters but not the prefix');
     expect(await spy.get('mine:k:1')).toBeNull();
-  });
+    // 2,500 writes and their deletes under MONITOR: several seconds on a busy machine, which Jest's 5 s default does not allow.
+  }, 30_000);
 
   it('escapes glob characters of the prefix, so a pattern cannot match another prefix', async () => {
     const weird = await startCacheContext({ keyPrefix: 'we[i]rd*:', redis: { url: server.url } });
