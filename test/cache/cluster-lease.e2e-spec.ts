@@ -138,6 +138,8 @@ describe('ClusterLease on a real redis-server', () => {
     listener.on('message', (_channel: string, message: string) => heard.push(message));
     await listener.subscribe(channel);
 
+    // Uncontended: nobody waits, so no message goes to every instance.
+    await held(await holder.acquire('woken')).release();
     const mine = held(await holder.acquire('woken'));
     const waiting = waiter.waitForRelease('woken');
     await sleep(50);

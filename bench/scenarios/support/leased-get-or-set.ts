@@ -16,7 +16,11 @@ export interface LeasedCache {
   close(): Promise<void>;
 }
 
-export async function leasedCache(ours: CacheContext, url: string, prefix: string): Promise<LeasedCache> {
+/**
+ * `holderStores` false leaves the write to getOrSet alone (one L2 write per miss, as the wired
+ * option will do), for the miss-path cost (scenario 11) where no instance waits on the holder.
+ */
+export async function leasedCache(ours: CacheContext, url: string, prefix: string, holderStores = true): Promise<LeasedCache> {
   const redis = ours.redis;
   if (!redis) throw new Error('leasedCache needs ours in hybrid mode');
   const client: Redis = await ioredisClient(url);
@@ -33,7 +37,7 @@ export async function leasedCache(ours: CacheContext, url: string, prefix: strin
             readLanded: () => redis.get(key),
             loadAndStore: async () => {
               const value = await factory();
-              await redis.set(key, value, ttlMs);
+              if (holderStores) await redis.set(key, value, ttlMs);
               return value;
             },
           }),

@@ -1,4 +1,5 @@
 import { ClusterLease, HeldLease, LeaseRedisClient } from './cluster-lease';
+import { LOOK_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT } from './lease-scripts';
 import { LeaseWaiters } from './lease-wake';
 import { MAX_POLL_MS, pollDelayMs } from './poll-backoff';
 
@@ -19,12 +20,19 @@ class ScriptedRedis implements LeaseRedisClient {
     return this.setReply();
   }
 
-  async eval(script: string): Promise<unknown> {
-    this.evals.push(script.includes('PEXPIRE') ? 'renew' : 'release');
-    if (script.includes('PEXPIRE')) {
+  /** Redis does not know the scripts yet: the lease must fall back to EVAL. */
+  async evalsha(): Promise<unknown> {
+    throw new Error('NOSCRIPT No matching script. Please use EVAL.');
+  }
+
+  async eval(lua: string): Promise<unknown> {
+    if (lua === RENEW_SCRIPT.lua) {
+      this.evals.push('renew');
       this.renewals++;
       return this.renewAnswer;
     }
+    if (lua === LOOK_SCRIPT.lua) return this.exists();
+    if (lua === RELEASE_SCRIPT.lua) this.evals.push('release');
     return 1;
   }
 

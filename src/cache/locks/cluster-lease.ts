@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { withDeadline } from '../resilience/deadline';
-import { leaseKeyOf } from './lease-key';
-import { RELEASE_SCRIPT, RENEW_SCRIPT } from './lease-scripts';
+import { leaseKeyOf, leaseWaitersKeyOf } from './lease-key';
+import { LOOK_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT, type LeaseScript } from './lease-scripts';
 import type { LeaseWake } from './lease-wake';
 import { pollDelayMs } from './poll-backoff';
 
 /** The commands the lease sends; an ioredis `Redis` or `Cluster` client fits. */
 export interface LeaseRedisClient {
   set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): Promise<'OK' | null>;
+  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
   exists(key: string): Promise<number>;
 }
@@ -73,6 +74,7 @@ export class ClusterLease {
 
   async acquire(key: string): Promise<LeaseAttempt> {
     const leaseKey = this.keyOf(key);
+    const waitersKey = this.waitersKeyOf(key);
     const token = randomBytes(16).toString('base64url');
     const reply = this.client.set(leaseKey, token, 'PX', this.leaseMs, 'NX');
     try {
@@ -81,7 +83,7 @@ export class ClusterLease {
     } catch {
       // A SET that lands after we gave up would hold the key for leaseMs with nobody to release it.
       reply.then(
-        (late) => void (late === 'OK' && this.releaseToken(leaseKey, token).catch(() => undefined)),
+        (late) => void (late === 'OK' && this.releaseToken(leaseKey, waitersKey, token).catch(() => undefined)),
         () => undefined,
       );
       return { outcome: 'unavailable' };
@@ -90,7 +92,7 @@ export class ClusterLease {
       outcome: 'acquired',
       lease: new RenewedLease(key, Math.max(1, Math.floor(this.leaseMs / 3)), {
         renew: () => this.renewToken(leaseKey, token),
-        release: () => this.releaseToken(leaseKey, token),
+        release: () => this.releaseToken(leaseKey, waitersKey, token),
       }),
     };
   }
@@ -102,6 +104,7 @@ export class ClusterLease {
    */
   async waitForRelease(key: string, options: { waitMs?: number } = {}): Promise<LeaseWait> {
     const leaseKey = this.keyOf(key);
+    const waitersKey = this.waitersKeyOf(key);
     const deadline = Date.now() + (options.waitMs ?? this.waitMs);
     const pause = new WakeablePause();
     const unsubscribe = this.wake?.subscribe(leaseKey, () => pause.wake());
@@ -112,7 +115,7 @@ export class ClusterLease {
         await pause.sleep(Math.min(pollDelayMs(attempt), left));
         let held: number;
         try {
-          held = await withDeadline(this.client.exists(leaseKey), this.commandTimeoutMs);
+          held = await withDeadline(this.isHeld(leaseKey, waitersKey), this.commandTimeoutMs);
         } catch {
           return 'unavailable';
         }
@@ -123,13 +126,33 @@ export class ClusterLease {
     }
   }
 
-  private async releaseToken(leaseKey: string, token: string): Promise<boolean> {
+  private waitersKeyOf(key: string): string {
+    return leaseWaitersKeyOf(this.prefix, this.prefix + key);
+  }
+
+  /** Whether the lease is held; with a release channel, flags that someone waits, so that the holder publishes. */
+  private async isHeld(leaseKey: string, waitersKey: string): Promise<number> {
+    if (!this.wake?.releaseChannel) return this.client.exists(leaseKey);
+    return Number(await this.run(LOOK_SCRIPT, [leaseKey, waitersKey], [this.leaseMs]));
+  }
+
+  private async releaseToken(leaseKey: string, waitersKey: string, token: string): Promise<boolean> {
     const channel = this.wake?.releaseChannel ?? '';
-    return (await withDeadline(this.client.eval(RELEASE_SCRIPT, 1, leaseKey, token, channel), this.commandTimeoutMs)) === 1;
+    return (await withDeadline(this.run(RELEASE_SCRIPT, [leaseKey, waitersKey], [token, channel]), this.commandTimeoutMs)) === 1;
   }
 
   private async renewToken(leaseKey: string, token: string): Promise<boolean> {
-    return (await withDeadline(this.client.eval(RENEW_SCRIPT, 1, leaseKey, token, this.leaseMs), this.commandTimeoutMs)) === 1;
+    return (await withDeadline(this.run(RENEW_SCRIPT, [leaseKey], [token, this.leaseMs]), this.commandTimeoutMs)) === 1;
+  }
+
+  /** EVALSHA, falling back to EVAL (which caches the script) the first time a server sees it. */
+  private async run(script: LeaseScript, keys: string[], args: (string | number)[]): Promise<unknown> {
+    try {
+      return await this.client.evalsha(script.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return this.client.eval(script.lua, keys.length, ...keys, ...args);
+    }
   }
 }
 

@@ -14,6 +14,15 @@ export function leaseKeyOf(prefix: string, fullKey: string): string {
   return `${prefix}${INTERNAL_KEY_NAMESPACE}lease:{${hashTagOf(fullKey)}}`;
 }
 
+/**
+ * The flag a waiter sets while it waits on the lease of `fullKey` (same slot as the lease, so the
+ * release script can read both): the holder publishes its release only when someone waits, so an
+ * uncontended miss sends no pub/sub message to every instance.
+ */
+export function leaseWaitersKeyOf(prefix: string, fullKey: string): string {
+  return `${prefix}${INTERNAL_KEY_NAMESPACE}lease-waiters:{${hashTagOf(fullKey)}}`;
+}
+
 /** What Redis hashes to find the slot of `key`: the first non-empty `{...}` section, else the whole key. */
 export function hashTagOf(key: string): string {
   const open = key.indexOf('{');
