@@ -83,18 +83,19 @@ describe('ClusterLease on a real redis-server', () => {
     const first = held(await slow.acquire('paused'));
     blockEventLoop(400); // no renewal runs; Redis expires the lease meanwhile
     const second = held(await other.acquire('paused'));
-    await sleep(100); // the paused holder's renewal runs now, and finds the lease not its own
-    expect(first.lost).toBe(true);
+    // The paused holder's renewal runs now, and finds the lease not its own.
+    expect(await eventually(() => first.lost, 2_000)).toBe(true);
     expect(await first.release()).toBe(false);
     expect(await spy.exists(other.keyOf('paused'))).toBe(1);
     expect(await second.release()).toBe(true);
   });
 
   it('renews the lease while its holder works, past leaseMs', async () => {
-    const holder = await lease({ leaseMs: 200 });
+    // Renewed every 200 ms: a loaded machine may delay a renewal by 400 ms and the lease still holds.
+    const holder = await lease({ leaseMs: 600 });
     const other = await lease();
     const mine = held(await holder.acquire('long-work'));
-    await sleep(700); // 3.5 x leaseMs of "factory"
+    await sleep(2_000); // 3.3 x leaseMs of "factory"
     expect((await other.acquire('long-work')).outcome).toBe('busy');
     expect(mine.lost).toBe(false);
     expect(await mine.release()).toBe(true);
@@ -142,8 +143,9 @@ describe('ClusterLease on a real redis-server', () => {
     await held(await holder.acquire('woken')).release();
     const mine = held(await holder.acquire('woken'));
     const waiting = waiter.waitForRelease('woken');
-    await sleep(50);
     expect(wake.size).toBe(1);
+    // The waiter flags itself at its first look; only then does the release publish.
+    expect(await eventually(async () => (await spy.exists(`${PREFIX}__cc:lease-waiters:{${PREFIX}woken}`)) === 1, 2_000)).toBe(true);
     await mine.release();
     expect(await waiting).toBe('released');
     expect(heard).toEqual([holder.keyOf('woken')]);
@@ -182,10 +184,13 @@ describe('ClusterLease on a real redis-server', () => {
     const [first, second, third] = await Promise.all([lease(), lease(), lease()]);
     let calls = 0;
     let stored: string | undefined;
+    let holderLoading!: () => void;
+    const firstHolds = new Promise<void>((resolve) => (holderLoading = resolve));
     const steps = (fails: boolean) => ({
       readLanded: async () => stored,
       loadAndStore: async () => {
         calls++;
+        holderLoading();
         await sleep(50);
         if (fails) throw new Error('the database is down');
         return (stored = 'loaded');
@@ -193,8 +198,8 @@ describe('ClusterLease on a real redis-server', () => {
     });
     const results = await Promise.allSettled([
       loadUnderLease(first, 'fails-once', steps(true)),
-      sleep(10).then(() => loadUnderLease(second, 'fails-once', steps(false))),
-      sleep(10).then(() => loadUnderLease(third, 'fails-once', steps(false))),
+      firstHolds.then(() => loadUnderLease(second, 'fails-once', steps(false))),
+      firstHolds.then(() => loadUnderLease(third, 'fails-once', steps(false))),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
     expect(calls).toBe(2);
