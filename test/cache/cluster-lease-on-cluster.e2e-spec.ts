@@ -21,8 +21,18 @@ describe('ClusterLease on a real Redis Cluster (three masters)', () => {
     return c;
   }
 
+  let holderClient: RedisClient;
+  let waiterClient: RedisClient;
+  let subscriber: RedisClient;
+
+  // Connecting to a cluster that has just formed can take seconds on a loaded machine: done here, not in the test's 5 s.
   beforeAll(async () => {
     cluster = await RedisCluster.start();
+    holderClient = await client();
+    waiterClient = await client();
+    subscriber = holderClient.duplicate();
+    clients.push(subscriber);
+    await subscriber.connect();
   }, 30_000);
 
   afterAll(async () => {
@@ -32,13 +42,10 @@ describe('ClusterLease on a real Redis Cluster (three masters)', () => {
 
   // Its scripts send the lease and its waiters flag together: one CROSSSLOT error and the lease would be "unavailable" for ever.
   it('acquires, flags a waiter, wakes it and releases, on keys of every master', async () => {
-    const subscriber = (await client()).duplicate();
-    clients.push(subscriber);
-    await subscriber.connect();
     const wake = new RedisPubSubLeaseWake(subscriber, CHANNEL);
     await wake.start();
-    const holder = new ClusterLease(await client(), { prefix: PREFIX, wake: new LeaseWaiters(CHANNEL) });
-    const waiter = new ClusterLease(await client(), { prefix: PREFIX, wake, waitMs: 5_000 });
+    const holder = new ClusterLease(holderClient, { prefix: PREFIX, wake: new LeaseWaiters(CHANNEL) });
+    const waiter = new ClusterLease(waiterClient, { prefix: PREFIX, wake, waitMs: 5_000 });
     const keys = ['session:1', 'session:2', 'user:{7}:sessions', 'messages:9', 'k:a', 'k:b', 'k:c', 'k:d'];
     for (const key of keys) {
       const mine = held(await holder.acquire(key));
