@@ -25,7 +25,8 @@ describe('ClusterLease on a real Redis Cluster (three masters)', () => {
   let waiterClient: RedisClient;
   let subscriber: RedisClient;
 
-  // Connecting to a cluster that has just formed can take seconds on a loaded machine: done here, not in the test's 5 s.
+  // Forming a cluster and connecting to it took over 30 s twice in 7 runs with the whole suite on this loaded 2-core machine
+  // (3 s when alone); where it stalls is not yet known. Done here, not in the test's 5 s.
   beforeAll(async () => {
     cluster = await RedisCluster.start();
     holderClient = await client();
@@ -33,7 +34,7 @@ describe('ClusterLease on a real Redis Cluster (three masters)', () => {
     subscriber = holderClient.duplicate();
     clients.push(subscriber);
     await subscriber.connect();
-  }, 30_000);
+  }, 60_000);
 
   afterAll(async () => {
     await Promise.all(clients.map(closeRedisClient));
