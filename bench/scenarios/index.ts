@@ -8,6 +8,8 @@ import { stampedeScenario } from './06-stampede';
 import { httpScenario } from './07-http';
 import { scenario08 } from './08-memory-footprint';
 import { scenario09 } from './09-estimate-vs-heap';
+import { clusterStampedeScenario } from './10-cluster-stampede';
+import { leaseMissPathScenario } from './11-lease-miss-path';
 
 /** Every scenario of `npm run bench`, in the order of issue #4's table. */
 export const scenarios: BenchScenario[] = [
@@ -20,4 +22,6 @@ export const scenarios: BenchScenario[] = [
   httpScenario,
   scenario08,
   scenario09,
+  clusterStampedeScenario,
+  leaseMissPathScenario,
 ];
