@@ -7,6 +7,7 @@
  *   4. stores/                               the drivers: MemoryStore, RedisStore, codec, tag versions
  *   5. invalidation/                         the bus, its messages, the listeners of this process
  *   6. telemetry/                            timings for whoever listens
+ *      locks/                                the cluster lease (one factory call per key across instances)
  *   7. tiers/                                the tiers as the pipeline sees them (RedisTier wraps the
  *                                            driver with the guard and the repair journal; null tiers)
  *   8. pipeline/                             the steps of a read, a load, a write, a removal
