@@ -2,7 +2,7 @@ import { INestApplication, LoggerService } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { loadConfig } from '../../src/config';
-import { createApp } from '../../src/http/create-app';
+import { createApp, initApp } from '../../src/http/create-app';
 
 export interface ChatApp {
   app: INestApplication;
@@ -20,7 +20,7 @@ export interface ChatApp {
 export async function startChatApp(env: Record<string, string> = {}, logger: LoggerService | false = false): Promise<ChatApp> {
   const config = loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: 'e2e-secret', ...env });
   const app = await createApp(config, logger);
-  await app.init();
+  await initApp(app);
   const http = app.getHttpServer();
   let users = 0;
   return {
