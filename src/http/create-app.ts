@@ -3,17 +3,19 @@ import { AppModule } from '../app.module';
 import { AppConfig } from '../config';
 import { createExpressApp } from './express-app';
 import { createFastifyApp } from './fastify-app';
+import { setupOpenApi } from './openapi/openapi';
 import { StrictValidationPipe } from './validation.pipe';
 
 /**
  * The HTTP application as it runs, on the adapter HTTP_ADAPTER names: main.ts and the e2e specs
  * both build it here, so the specs test the body limit, the validation and the routes that users
- * get. Start it with initApp.
+ * get, and /docs. Start it with initApp.
  */
 export async function createApp(config: AppConfig, logger: LoggerService | LogLevel[] | false): Promise<INestApplication> {
   const module = AppModule.forRoot(config);
   const app = config.httpAdapter === 'fastify' ? await createFastifyApp(module, logger) : await createExpressApp(module, logger);
   app.useGlobalPipes(new StrictValidationPipe());
+  setupOpenApi(app);
   return app;
 }
 

@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { loadConfig } from '../../src/config';
 import { createApp, initApp } from '../../src/http/create-app';
+import { E2E_HTTP_ADAPTER } from './e2e-http-adapter';
 
 export interface ChatApp {
   app: INestApplication;
@@ -13,12 +14,12 @@ export interface ChatApp {
 }
 
 /**
- * The real application, as main.ts builds it, on an in-memory SQLite database unless the env says
- * otherwise. `env` holds environment variables as a user would set them; logs go to `logger`
+ * The real application, as main.ts builds it, on an in-memory SQLite database and the jest
+ * project's HTTP adapter (E2E_HTTP_ADAPTER) unless the env says otherwise. `env` holds environment variables as a user would set them; logs go to `logger`
  * (none by default).
  */
 export async function startChatApp(env: Record<string, string> = {}, logger: LoggerService | false = false): Promise<ChatApp> {
-  const config = loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: 'e2e-secret', ...env });
+  const config = loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: 'e2e-secret', HTTP_ADAPTER: E2E_HTTP_ADAPTER, ...env });
   const app = await createApp(config, logger);
   await initApp(app);
   const http = app.getHttpServer();
