@@ -61,6 +61,8 @@ describe('Express and Fastify answer the same', () => {
   beforeAll(async () => {
     for (const adapter of ['express', 'fastify'] as const) {
       const chat = await startChatApp({ HTTP_ADAPTER: adapter });
+      // Two different platforms, or this spec compares Express with itself.
+      expect(chat.app.getHttpAdapter().getType()).toBe(adapter);
       const server = chat.app.getHttpServer();
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const port = (server.address() as AddressInfo).port;

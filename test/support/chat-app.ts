@@ -22,6 +22,9 @@ export async function startChatApp(env: Record<string, string> = {}, logger: Log
   const config = loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: 'e2e-secret', HTTP_ADAPTER: E2E_HTTP_ADAPTER, ...env });
   const app = await createApp(config, logger);
   await initApp(app);
+  // The e2e-fastify project would otherwise pass on Express without a word if the adapter were not honoured.
+  if (app.getHttpAdapter().getType() !== config.httpAdapter)
+    throw new Error(`the app runs on ${app.getHttpAdapter().getType()}, not ${config.httpAdapter}`);
   const http = app.getHttpServer();
   let users = 0;
   return {
