@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 
 /** What this file uses of a Fastify instance and its reply (no dependency on fastify itself). */
@@ -30,12 +31,20 @@ export function installFastifyNotModified(adapterHost: HttpAdapterHost | undefin
   const instance = adapter.getInstance<FastifyInstanceLike>();
   if (instancesWithHook.has(instance)) return;
   instancesWithHook.add(instance);
-  instance.addHook('onSend', (_request, reply, payload, done) => {
-    if (!notModifiedReplies.has(reply)) return done(null, payload);
-    reply.code(304);
-    reply.removeHeader('content-type');
-    done(null, null);
-  });
+  try {
+    instance.addHook('onSend', (_request, reply, payload, done) => {
+      if (!notModifiedReplies.has(reply)) return done(null, payload);
+      reply.code(304);
+      reply.removeHeader('content-type');
+      done(null, null);
+    });
+  } catch (error) {
+    // An interceptor created after Fastify is ready: answering 200 instead of 304 costs bandwidth,
+    // not correctness, and must not fail the request that created it.
+    new Logger('ChatCache').warn(
+      `http_cache.no_304 reason=${JSON.stringify((error as Error).message)} impact="If-None-Match answered 200 on Fastify"`,
+    );
+  }
 }
 
 /** Marks a Fastify reply to go out as 304 (see installFastifyNotModified). */
