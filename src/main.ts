@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { LogLevel } from '@nestjs/common';
 import { AppConfig, ConfigError, loadConfig } from './config';
-import { createApp } from './http/create-app';
+import { createApp, initApp } from './http/create-app';
 import { applyServerLimits } from './http/server-limits';
 import { AppLogger, printFatalLine } from './lifecycle/app-logger';
 import { describeBootError } from './lifecycle/boot-error';
@@ -39,7 +39,7 @@ async function bootstrap(): Promise<void> {
     const server = app.getHttpServer();
     applyServerLimits(server);
     const tracker = new ConnectionTracker(server);
-    await app.init();
+    await initApp(app);
     await listen(server, config.port);
     shutDownOnSignals(app, server, tracker, { drainTimeoutMs: config.shutdownTimeoutMs, logger });
     logger.log(`chat-cache listening on http://localhost:${config.port} (POST /users to begin, GET /health)`, 'Bootstrap');

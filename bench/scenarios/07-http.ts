@@ -3,16 +3,18 @@
  * (a HIT), and against the same route under @nestjs/cache-manager's CacheInterceptor, without an HTTP
  * cache, without any cache, and a route answering the same bytes as a constant: one server process
  * (the real app plus bench routes, see http/server.ts), the same Express pipeline and bearer guard
- * on every route, routes interleaved round by round. Then the HIT path of each interceptor alone,
+ * on every route, routes interleaved round by round. A second server process runs the same app on
+ * Fastify (HTTP_ADAPTER=fastify), for ours on Fastify beside the peer on Express. Then the HIT path of each interceptor alone,
  * in process (http/hit-path.ts), to show what the caching layer itself costs.
  */
+import type { HttpAdapterName } from '../../src/config/app-config';
 import type { BenchContext, BenchScenario, GoalResult, ResultRow, ScenarioReport } from '../harness/types';
 import { measureThroughput, ratioIn, rowsOf } from '../harness/measure';
 import { median } from '../harness/stats';
 import { hitPathContenders } from './http/hit-path';
 import { load, LoadResult } from './http/load';
 import type { BenchRoutes, ServerStats } from './http/protocol';
-import { startServer } from './http/server-process';
+import { ServerProcess, startServer } from './http/server-process';
 
 const CONNECTIONS = 10;
 /** Seconds of one leg: each route runs two legs a round. */
@@ -21,22 +23,26 @@ const LEG_S = Number(process.env.BENCH_HTTP_LEG_S ?? 1);
 interface HttpContender {
   name: string;
   route: keyof BenchRoutes;
+  /** The server process it is served by: the app on Express (all of them but one) or on Fastify. */
+  adapter: HttpAdapterName;
   /** The X-Cache every response must carry. */
   xCache?: string;
 }
 
 const OURS = 'ours: @HttpCache (HIT)';
+const OURS_ON_FASTIFY = 'ours on Fastify: @HttpCache (HIT)';
 const CACHE_MANAGER = '@nestjs/cache-manager CacheInterceptor (HIT)';
 const UNCACHED = 'no HTTP cache (service @Cacheable, L1 hits)';
 const DATABASE = 'no cache at all (SQLite every request)';
 const CONSTANT = 'constant route (same bytes, serialized by Nest)';
 
 const CONTENDERS: HttpContender[] = [
-  { name: OURS, route: 'ours', xCache: 'HIT' },
-  { name: CACHE_MANAGER, route: 'cacheManager', xCache: 'HIT' },
-  { name: UNCACHED, route: 'uncached' },
-  { name: DATABASE, route: 'database' },
-  { name: CONSTANT, route: 'constant' },
+  { name: OURS, route: 'ours', adapter: 'express', xCache: 'HIT' },
+  { name: OURS_ON_FASTIFY, route: 'ours', adapter: 'fastify', xCache: 'HIT' },
+  { name: CACHE_MANAGER, route: 'cacheManager', adapter: 'express', xCache: 'HIT' },
+  { name: UNCACHED, route: 'uncached', adapter: 'express' },
+  { name: DATABASE, route: 'database', adapter: 'express' },
+  { name: CONSTANT, route: 'constant', adapter: 'express' },
 ];
 
 const THROUGHPUT_CASE = 'GET /sessions/:id/messages: requests/s';
@@ -69,10 +75,13 @@ export const httpScenario: BenchScenario = {
   title: 'HTTP: GET /sessions/:id/messages under autocannon',
   steps: (ctx) => 1 + (ctx.warmupRounds + ctx.rounds) * (CONTENDERS.length + 1),
   async run(ctx: BenchContext): Promise<ScenarioReport> {
-    ctx.status('7. starting the HTTP server');
-    const server = await startServer();
+    ctx.status('7. starting the HTTP servers (Express, Fastify)');
+    const servers: Record<HttpAdapterName, ServerProcess> = {
+      express: await startServer('express'),
+      fastify: await startServer('fastify'),
+    };
+    const server = servers.express;
     ctx.tick();
-    const { base, token, routes } = server.ready;
     const samples = (): Map<string, number[]> => new Map(CONTENDERS.map((c) => [c.name, []]));
     const throughput = samples();
     const latency = samples();
@@ -92,9 +101,11 @@ export const httpScenario: BenchScenario = {
         const legs = new Map<string, Leg[]>(CONTENDERS.map((c) => [c.name, []]));
         for (const [at, contender] of [...order, ...[...order].reverse()].entries()) {
           ctx.status(`7. ${measured ? `round ${round - ctx.warmupRounds + 1}/${ctx.rounds}` : 'warm-up'}: ${contender.name}`);
-          const before = await server.stats();
+          const serving = servers[contender.adapter];
+          const { base, token, routes } = serving.ready;
+          const before = await serving.stats();
           const result = await load(base + routes[contender.route], token, { connections: CONNECTIONS, durationS: LEG_S });
-          const after = await server.stats();
+          const after = await serving.stats();
           legs
             .get(contender.name)!
             .push({ result, cpuMicros: after.cpuMicros - before.cpuMicros, handlerRuns: handlerRunsOf(contender.route, before, after) });
@@ -112,7 +123,7 @@ export const httpScenario: BenchScenario = {
         }
       }
     } finally {
-      await server.stop();
+      await Promise.all([servers.express.stop(), servers.fastify.stop()]);
     }
 
     ctx.status('7. the HIT path alone, in process');
@@ -131,6 +142,9 @@ export const httpScenario: BenchScenario = {
       ...rowsOf(7, HIT_PATH_CASE, 'ops/s', 'higher', hitPathSamples, HIT_PATH_NAMES.ours),
     ];
     const vsCacheManager = ratioIn(rows, THROUGHPUT_CASE, CACHE_MANAGER);
+    // Medians of the throughput rows: ours on Express stays the reference of every ratio column.
+    const onFastifyVsCacheManager = median(throughput.get(OURS_ON_FASTIFY)!) / median(throughput.get(CACHE_MANAGER)!);
+    const onFastifyVsExpress = median(throughput.get(OURS_ON_FASTIFY)!) / median(throughput.get(OURS)!);
     const vsConstant = ratioIn(rows, THROUGHPUT_CASE, CONSTANT);
     const vsUncached = ratioIn(rows, THROUGHPUT_CASE, UNCACHED);
     const goals: GoalResult[] = [
@@ -141,13 +155,22 @@ export const httpScenario: BenchScenario = {
         unit: 'x',
         met: vsCacheManager >= 1.1,
       },
+      {
+        scenario: 7,
+        goal: 'ours on Fastify >= 1.5x @nestjs/cache-manager CacheInterceptor on Express (req/s, both HIT)',
+        value: onFastifyVsCacheManager,
+        unit: 'x',
+        met: onFastifyVsCacheManager >= 1.5,
+      },
+      { scenario: 7, goal: 'report: ours on Fastify vs ours on Express (req/s)', value: onFastifyVsExpress, unit: 'x', met: true },
       { scenario: 7, goal: '>= 0.85x the constant route (req/s)', value: vsConstant, unit: 'x', met: vsConstant >= 0.85 },
       { scenario: 7, goal: 'report: ours vs the same route without HTTP cache (req/s)', value: vsUncached, unit: 'x', met: true },
     ];
 
     const pageBytes = Buffer.byteLength(server.ready.page);
     const notes = [
-      'One server process, forked: the app as `createApp` builds it (memory cache driver, in-memory SQLite) plus bench-only routes ' +
+      'Two server processes, forked: the app as `createApp` builds it (memory cache driver, in-memory SQLite) plus bench-only routes, ' +
+        `one on Express (every route but "${OURS_ON_FASTIFY}") and one on Fastify (HTTP_ADAPTER=fastify, the same route as ours); ` +
         '(`bench/scenarios/http/`), loaded by autocannon from the bench process with ' +
         `${CONNECTIONS} connections, no pipelining; each round runs every route for ${LEG_S} s in a rotating order, then again in the reverse order (${2 * LEG_S} s per route per round). ` +
         `Every route has the same middleware and bearer guard (a JWT verify and a user lookup per request) and answers the same ${pageBytes}-byte page of 20 chat messages. ` +
@@ -159,6 +182,7 @@ export const httpScenario: BenchScenario = {
       `Ours over each peer round by round (req/s of the same round; the spread shows how noisy the machine was): ${CONTENDERS.slice(1)
         .map((c) => pairedRatios(throughput.get(OURS)!, throughput.get(c.name)!, c.name))
         .join('; ')}.`,
+      `Ours on Fastify over @nestjs/cache-manager on Express, round by round: ${pairedRatios(throughput.get(OURS_ON_FASTIFY)!, throughput.get(CACHE_MANAGER)!, CACHE_MANAGER)}.`,
       ...CONTENDERS.map((c) => `- ${checkLine(c, totals.get(c.name)!, handlerRuns.get(c.name)!)}`),
     ];
     return { id: 7, title: 'HTTP: GET /sessions/:id/messages under autocannon', rows, goals, notes };

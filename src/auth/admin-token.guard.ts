@@ -15,8 +15,11 @@ export class AdminTokenGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest();
-    if (this.adminToken === undefined) throw new NotFoundException(`Cannot ${request.method} ${request.path}`);
+    const request = context
+      .switchToHttp()
+      .getRequest<{ method: string; path?: string; url: string; headers: Record<string, string | string[] | undefined> }>();
+    // The words of an unknown route. Express's request has its path; Fastify's, only the URL.
+    if (this.adminToken === undefined) throw new NotFoundException(`Cannot ${request.method} ${request.path ?? request.url.split('?')[0]}`);
     if (!this.adminToken.matches(request)) throw new UnauthorizedException('this route needs Authorization: Bearer <ADMIN_TOKEN>');
     return true;
   }

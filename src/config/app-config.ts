@@ -5,6 +5,8 @@ import type { CacheDriver } from '../cache';
 export interface AppConfig {
   nodeEnv: string;
   port: number;
+  /** The HTTP platform under Nest: Express (the default) or Fastify. The API answers the same on both. */
+  httpAdapter: HttpAdapterName;
   databasePath: string;
   logLevel: LogLevel;
   /** `json`: one JSON object per line, for log pipelines; `text`: Nest's coloured lines. */
@@ -23,5 +25,7 @@ export interface AppConfig {
     redis: { url: string | undefined; clusterNodes: string[] | undefined; commandTimeoutMs: number };
   };
 }
+
+export type HttpAdapterName = 'express' | 'fastify';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -7,6 +7,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       nodeEnv: 'development',
       port: 3000,
+      httpAdapter: 'express',
       databasePath: './data/chat.db',
       logLevel: 'log',
       logFormat: 'text',
@@ -27,6 +28,7 @@ describe('loadConfig', () => {
   it('reads every variable', () => {
     const config = loadConfig({
       PORT: '8080',
+      HTTP_ADAPTER: 'fastify',
       DATABASE_PATH: ':memory:',
       REDIS_URL: 'redis://:secret@cache:6380/2',
       CACHE_DRIVER: 'redis',
@@ -43,6 +45,7 @@ describe('loadConfig', () => {
       SHUTDOWN_TIMEOUT_MS: '2500',
     });
     expect(config.port).toBe(8080);
+    expect(config.httpAdapter).toBe('fastify');
     expect(config.databasePath).toBe(':memory:');
     expect(config.cache).toEqual({
       driver: 'redis',
@@ -84,6 +87,7 @@ describe('loadConfig', () => {
     ['CACHE_DRIVER', { CACHE_DRIVER: 'memcached' }],
     ['CACHE_DRIVER', { CACHE_DRIVER: 'hybrid' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['HTTP_ADAPTER', { HTTP_ADAPTER: 'koa' }],
     ['LOG_FORMAT', { LOG_FORMAT: 'xml' }],
     ['JWT_SECRET', { NODE_ENV: 'production' }],
     ['JWT_SECRET', { NODE_ENV: 'production', JWT_SECRET: 'abcde' }],

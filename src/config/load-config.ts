@@ -1,12 +1,13 @@
 import type { LogLevel } from '@nestjs/common';
 import type { CacheDriver } from '../cache';
-import { AppConfig } from './app-config';
+import { AppConfig, HttpAdapterName } from './app-config';
 import { ConfigError } from './config-error';
 
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 const CACHE_DRIVERS: CacheDriver[] = ['memory', 'redis', 'hybrid'];
+const HTTP_ADAPTERS: HttpAdapterName[] = ['express', 'fastify'];
 
 /**
  * The one place that reads the environment (the README's configuration table). Unset or empty
@@ -38,6 +39,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     nodeEnv,
     port: integer(env, 'PORT', 3000, 1, 65535),
+    httpAdapter: oneOf(env, 'HTTP_ADAPTER', HTTP_ADAPTERS, 'express'),
     databasePath: optional(env, 'DATABASE_PATH') ?? './data/chat.db',
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const, 'text'),

@@ -1,9 +1,11 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorResult } from '@nestjs/terminus';
 import { CacheHealthIndicator } from './cache.health-indicator';
 import { DatabaseHealthIndicator } from './database.health-indicator';
 import { RedisHealthIndicator } from './redis.health-indicator';
 
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -18,6 +20,7 @@ export class HealthController {
    * its real status but does not fail the check: without it the cache serves from memory, and a
    * load balancer must not pull every instance because Redis blinked.
    */
+  @ApiOperation({ summary: '200 while the app can serve (Redis down is reported, not fatal), 503 when it cannot' })
   @Get()
   @HealthCheck()
   async check(): Promise<HealthCheckResult> {
@@ -31,6 +34,8 @@ export class HealthController {
   }
 
   /** Liveness: 200 while the process answers HTTP at all; a failing liveness probe restarts it. */
+  @ApiOperation({ summary: 'Liveness: 200 while the process runs' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } })
   @Get('live')
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -41,6 +46,7 @@ export class HealthController {
    * without it the instance serves from memory, and pulling every instance out of the load
    * balancer because Redis blinked would turn a slower cache into an outage.
    */
+  @ApiOperation({ summary: 'Readiness: 200 when the database answers, 503 when not (Redis is not required)' })
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {

@@ -1,40 +1,49 @@
-import { LoggerService, LogLevel, NestApplicationOptions } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { INestApplication, LoggerService, LogLevel, NestApplicationOptions } from '@nestjs/common';
+import { AbstractHttpAdapter, NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module';
 import { AppConfig } from '../config';
-import { HttpMetrics } from '../health/metrics/http.metrics';
-import { jsonBody } from './json-body.middleware';
+import { createExpressApp } from './express-app';
+import { createFastifyApp } from './fastify-app';
+import { setupOpenApi } from './openapi/openapi';
 import { StrictValidationPipe } from './validation.pipe';
 
 /**
- * The HTTP application as it runs: main.ts and the e2e specs both build it here, so the specs test
- * the body limit, the validation and the routes that users get.
+ * Makes the Nest application on an adapter (undefined: Express). The default one builds AppModule
+ * as main.ts does; the specs that put a fault in front of the database pass a testing module's
+ * `createNestApplication`, so the HTTP around those modules stays the real one.
  */
-export async function createApp(config: AppConfig, logger: LoggerService | LogLevel[] | false): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), appOptions(logger));
-  return configureApp(app);
-}
+export type NestAppFactory = <T extends INestApplication>(
+  adapter: AbstractHttpAdapter | undefined,
+  options: NestApplicationOptions,
+) => Promise<T>;
 
 /**
- * abortOnError: false: a module that fails to start rethrows to the caller (main.ts reports it in
- * one line) instead of process.abort(), which dumps core.
+ * The HTTP application as it runs, on the adapter HTTP_ADAPTER names: main.ts and the e2e specs
+ * both build it here, so the specs test the body limit, the validation and the routes that users
+ * get, and /docs. Start it with initApp.
  */
-export function appOptions(logger: LoggerService | LogLevel[] | false): NestApplicationOptions {
-  return { bodyParser: false, logger, abortOnError: false };
-}
-
-/**
- * Everything the application needs besides its modules. Exported for the specs that build the
- * modules themselves (to put a fault in front of the database) and must serve the same HTTP.
- */
-export function configureApp(app: NestExpressApplication): NestExpressApplication {
-  // First, so that requests refused by the body parser are timed and counted too.
-  app.use(app.get(HttpMetrics).middleware);
-  app.use(jsonBody());
+export async function createApp(
+  config: AppConfig,
+  logger: LoggerService | LogLevel[] | false,
+  create: NestAppFactory = appModuleFactory(config),
+): Promise<INestApplication> {
+  const app = config.httpAdapter === 'fastify' ? await createFastifyApp(create, logger) : await createExpressApp(create, logger);
   app.useGlobalPipes(new StrictValidationPipe());
-  // Cached routes set a strong ETag of their own; hashing every other response body is wasted work.
-  app.set('etag', false);
-  app.disable('x-powered-by');
+  setupOpenApi(app);
   return app;
+}
+
+function appModuleFactory(config: AppConfig): NestAppFactory {
+  const module = AppModule.forRoot(config);
+  return (adapter, options) => (adapter === undefined ? NestFactory.create(module, options) : NestFactory.create(module, adapter, options));
+}
+
+/**
+ * app.init(), and on Fastify its ready(): Fastify adds the routes Nest registered (and its hooks)
+ * only then, and main.ts and the specs hand the Node server to listen() or supertest themselves.
+ */
+export async function initApp(app: INestApplication): Promise<void> {
+  await app.init();
+  const instance: unknown = app.getHttpAdapter().getInstance();
+  if (app.getHttpAdapter().getType() === 'fastify') await (instance as { ready(): PromiseLike<unknown> }).ready();
 }

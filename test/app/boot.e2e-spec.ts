@@ -80,10 +80,11 @@ describe('the real process', () => {
   /** Lines the app printed to stdout, without the two that npm prints before it. */
   const appLines = (output: string) => output.split('\n').filter((line) => line !== '' && !line.startsWith('> '));
 
-  describe('npm start, stopped as a process manager stops it', () => {
+  // Both adapters: the shutdown and the server limits work on the Node server under either.
+  describe.each(['express', 'fastify'])('npm start on %s, stopped as a process manager stops it', (adapter) => {
     it('SIGTERM to npm stops the server: the port closes, npm exits 0 and no process is left', async () => {
       const port = await freePort();
-      const app = AppProcess.spawn('npm', ['start'], { PORT: String(port), LOG_FORMAT: 'json' });
+      const app = AppProcess.spawn('npm', ['start'], { PORT: String(port), HTTP_ADAPTER: adapter, LOG_FORMAT: 'json' });
       await app.waitFor(/listening on/, DOES_NOT_HANG_MS);
       await request(`http://127.0.0.1:${port}`).get('/health/live').expect(200);
       const lines = appLines(app.stdout).map((line) => JSON.parse(line) as { pid: number; message: string });
@@ -106,7 +107,12 @@ describe('the real process', () => {
 
     it('half-sent requests hold the shutdown for SHUTDOWN_TIMEOUT_MS at most, then are cut, and it says so', async () => {
       const port = await freePort();
-      const app = AppProcess.spawn('npm', ['start'], { PORT: String(port), LOG_FORMAT: 'json', SHUTDOWN_TIMEOUT_MS: '1000' });
+      const app = AppProcess.spawn('npm', ['start'], {
+        PORT: String(port),
+        HTTP_ADAPTER: adapter,
+        LOG_FORMAT: 'json',
+        SHUTDOWN_TIMEOUT_MS: '1000',
+      });
       await app.waitFor(/listening on/, DOES_NOT_HANG_MS);
       const headers = await openSocket(port, 'GET /health HTTP/1.1\r\nHost: x\r\n');
       const body = await openSocket(
@@ -145,7 +151,7 @@ describe('the real process', () => {
       const port = await freePort();
       const holder = await listenOn(port);
       try {
-        const app = AppProcess.spawn('npm', ['start'], { PORT: String(port) });
+        const app = AppProcess.spawn('npm', ['start'], { PORT: String(port), HTTP_ADAPTER: adapter });
         expect(await app.exit(DOES_NOT_HANG_MS)).toEqual({ code: 1, signal: null });
         expect(app.stderr).toBe(
           `Cannot start: port ${port} is already in use (PORT=${port}): stop the process that holds it, or set PORT to a free port\n`,
@@ -171,6 +177,7 @@ describe('the real process', () => {
         { CACHE_MAX_ENTRIES: 'lots' },
         'Invalid configuration: CACHE_MAX_ENTRIES must be an integer from 1 to 9007199254740991 (got "lots")',
       ],
+      [{ HTTP_ADAPTER: 'koa' }, 'Invalid configuration: HTTP_ADAPTER must be one of express, fastify (got "koa")'],
       [
         { REDIS_URL: 'localhost:6379' },
         'Invalid configuration: REDIS_URL must be redis://host:port or rediss://host:port (got "localhost:6379"); did you mean redis://localhost:6379?',

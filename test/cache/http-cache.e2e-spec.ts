@@ -1,26 +1,27 @@
 import {
+  CanActivate,
   Controller,
   createParamDecorator,
   ExecutionContext,
   Get,
   INestApplication,
-  MiddlewareConsumer,
+  Injectable,
   Module,
-  NestModule,
   NotFoundException,
   Param,
   Post,
   Query,
   ValidationPipe,
 } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { AddressInfo } from 'node:net';
-import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
 import { CacheService, ChatCacheModule, ChatCacheOptions, HttpCache, HttpCacheInterceptor, InvalidationEvent } from '../../src/cache';
+import { initApp } from '../../src/http/create-app';
 import { Deferred, deferred } from '../support/deferred';
+import { createNestApp } from '../support/e2e-http-adapter';
 import { eventually, RedisServer } from '../support/redis-server';
 
 /** How many times the handlers ran: a HIT leaves it unchanged. */
@@ -32,11 +33,18 @@ const revisions = new Map<string, number>();
 /** Holds the `slow` route's handler open while a test acts; resolved by the test. */
 let slowGate: Deferred<void> | undefined;
 
-/** Stands in for the auth guard: `X-User: <id>` becomes `request.user`. */
-function fakeAuth(req: Request & { user?: { id: string } }, _res: Response, next: NextFunction): void {
-  const id = req.header('x-user');
-  if (id !== undefined) req.user = { id };
-  next();
+/**
+ * Stands in for the auth guard: `X-User: <id>` becomes `request.user`. A guard, as the application's
+ * is: on Fastify a middleware sees Node's request, not the one guards and interceptors see.
+ */
+@Injectable()
+class FakeAuthGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: { id: string } }>();
+    const id = request.headers['x-user'];
+    if (id !== undefined) request.user = { id };
+    return true;
+  }
 }
 
 /** A tiny @CurrentUser(): the fixture does not depend on the application's auth code. */
@@ -118,19 +126,15 @@ class TenantController {
 }
 
 /** A feature module that does not import ChatCacheModule: the interceptor resolves CacheService from the global module. */
-@Module({ controllers: [NotesController, TenantController] })
-class NotesModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(fakeAuth).forRoutes('*');
-  }
-}
+@Module({ controllers: [NotesController, TenantController], providers: [{ provide: APP_GUARD, useClass: FakeAuthGuard }] })
+class NotesModule {}
 
 async function startHttpApp(options: ChatCacheOptions): Promise<INestApplication> {
   @Module({ imports: [ChatCacheModule.forRoot(options), NotesModule] })
   class RootModule {}
-  const app = await NestFactory.create(RootModule, { logger: false });
+  const app = await createNestApp(RootModule, { logger: false });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  await app.init();
+  await initApp(app);
   return app;
 }
 

@@ -1,11 +1,11 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { AppModule } from '../../src/app.module';
 import { AppConfig, loadConfig } from '../../src/config';
-import { appOptions, configureApp, createApp } from '../../src/http/create-app';
+import { createApp, initApp, NestAppFactory } from '../../src/http/create-app';
+import { E2E_HTTP_ADAPTER } from './e2e-http-adapter';
 
 export interface ChatApp {
   app: INestApplication;
@@ -16,19 +16,23 @@ export interface ChatApp {
 }
 
 /**
- * The real application, as main.ts builds it, on an in-memory SQLite database unless the env says
- * otherwise. `env` holds environment variables as a user would set them; logs go to `logger`
- * (none by default). `customize`, for fault injection only, changes the modules before they start
- * (see DatabaseFault); the HTTP around them stays the real one.
+ * The real application, as main.ts builds it, on an in-memory SQLite database and the jest
+ * project's HTTP adapter (E2E_HTTP_ADAPTER) unless the env says otherwise. `env` holds environment
+ * variables as a user would set them; logs go to `logger` (none by default). `customize`, for fault
+ * injection only, changes the modules before they start (see DatabaseFault); the HTTP around them
+ * stays the real one.
  */
 export async function startChatApp(
   env: Record<string, string> = {},
   logger: LoggerService | false = false,
   customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder,
 ): Promise<ChatApp> {
-  const config = loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: 'e2e-secret', ...env });
-  const app = customize === undefined ? await createApp(config, logger) : await createCustomizedApp(config, logger, customize);
-  await app.init();
+  const config = loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: 'e2e-secret', HTTP_ADAPTER: E2E_HTTP_ADAPTER, ...env });
+  const app = await createApp(config, logger, customize && (await testingModuleFactory(config, customize)));
+  await initApp(app);
+  // The e2e-fastify project would otherwise pass on Express without a word if the adapter were not honoured.
+  if (app.getHttpAdapter().getType() !== config.httpAdapter)
+    throw new Error(`the app runs on ${app.getHttpAdapter().getType()}, not ${config.httpAdapter}`);
   const http = app.getHttpServer();
   let users = 0;
   return {
@@ -45,11 +49,11 @@ export async function startChatApp(
 /** `Authorization` header of a bearer token. */
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-async function createCustomizedApp(
+async function testingModuleFactory(
   config: AppConfig,
-  logger: LoggerService | false,
   customize: (builder: TestingModuleBuilder) => TestingModuleBuilder,
-): Promise<NestExpressApplication> {
+): Promise<NestAppFactory> {
   const modules = await customize(Test.createTestingModule({ imports: [AppModule.forRoot(config)] })).compile();
-  return configureApp(modules.createNestApplication<NestExpressApplication>(appOptions(logger)));
+  return (adapter, options) =>
+    Promise.resolve(adapter === undefined ? modules.createNestApplication(options) : modules.createNestApplication(adapter, options));
 }

@@ -1,5 +1,6 @@
 import { ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
+import type { HttpAdapterName } from '../../../src/config/app-config';
 import type { FromServer, ServerStats, ToServer } from './protocol';
 
 export type ReadyMessage = Extract<FromServer, { type: 'ready' }>;
@@ -17,15 +18,16 @@ const TRANSPILE_HOOK = path.join(__dirname, 'transpile-hook.js');
 
 /**
  * Forks server.ts (compiled on load by transpile-hook.js, not ts-node) and waits for its `ready`.
- * With BENCH_HTTP_CPU_PROF=<dir> the server writes a V8 CPU profile there when stopped.
+ * The server runs the app on `adapter` (HTTP_ADAPTER). With BENCH_HTTP_CPU_PROF=<dir> the server
+ * writes a V8 CPU profile there when stopped.
  */
-export function startServer(): Promise<ServerProcess> {
+export function startServer(adapter: HttpAdapterName = 'express'): Promise<ServerProcess> {
   const execArgv = ['-r', TRANSPILE_HOOK];
   if (process.env.BENCH_HTTP_CPU_PROF) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HTTP_CPU_PROF}`);
   const child = fork(SERVER, [], {
     execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: 'production', BENCH_HTTP_ADAPTER: adapter },
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

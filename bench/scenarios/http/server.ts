@@ -41,7 +41,12 @@ function send(message: FromServer): void {
 
 async function main(): Promise<void> {
   // Only what the scenario sets: no REDIS_URL or CACHE_* from the shell, the defaults of the table.
-  const config = loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: 'bench-http-secret', LOG_LEVEL: 'error' });
+  const config = loadConfig({
+    DATABASE_PATH: ':memory:',
+    JWT_SECRET: 'bench-http-secret',
+    LOG_LEVEL: 'error',
+    HTTP_ADAPTER: process.env.BENCH_HTTP_ADAPTER ?? 'express',
+  });
   const app = await createApp(config, ['error', 'warn']);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

@@ -5,11 +5,14 @@ import { HttpCacheOptions } from './http-cache.options';
 /** The partition of requests without user and without credentials: answers anyone may see. */
 export const PUBLIC_PARTITION = 'public';
 
-/** The request fields the key reads (an Express request has them all). */
+/** The request fields the key reads (Express's request and Fastify's have them, the route as `route` or `routeOptions`). */
 export interface HttpCacheableRequest {
   method: string;
   path?: string;
+  /** Express: the route that matched. */
   route?: { path?: string };
+  /** Fastify: the options of the route that matched, its pattern as `url`. */
+  routeOptions?: { url?: string };
   params?: unknown;
   query?: unknown;
   headers: Record<string, string | string[] | undefined>;
@@ -39,10 +42,15 @@ export function httpCachePartition(request: HttpCacheableRequest, options: HttpC
  * the validated one, see ValidatedQueries), the raw one by default.
  */
 export function httpCacheKey(request: HttpCacheableRequest, partition: string, query: unknown = request.query ?? {}): string {
-  const route = request.route?.path ?? request.path ?? '';
+  const route = routePattern(request) ?? '';
   const identity = `${request.method} ${route} ${requestJson(request.params ?? {})} ${requestJson(query)}`;
   // crypto.hash: the same digest as createHash(...).update().digest(), without a Hash object per request.
   return `http:${encodeURIComponent(partition)}:${hash('sha256', identity, 'base64url')}`;
+}
+
+/** The pattern of the route that matched (`/sessions/:id`), as Express or Fastify names it, else the path. */
+export function routePattern(request: HttpCacheableRequest): string | undefined {
+  return request.route?.path ?? request.routeOptions?.url ?? request.path;
 }
 
 /**

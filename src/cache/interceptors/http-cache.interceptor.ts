@@ -1,23 +1,22 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, StreamableFile } from '@nestjs/common';
-import { ApplicationConfig, Reflector } from '@nestjs/core';
+import { ApplicationConfig, HttpAdapterHost, Reflector } from '@nestjs/core';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { CacheService, FactoryContext } from '../cache.service';
 import { FactoryOutcome } from '../util/factory-failure';
 import { CachedHttpResponse, cachedHttpResponse, isCachedHttpResponse } from './cached-http-response';
 import { HttpCacheErrorLog } from './http-cache-error-log';
-import { HttpCacheableRequest, httpCacheKey, httpCachePartition } from './http-cache-key';
+import { answerNotModifiedOnFastify, installFastifyNotModified } from './fastify-not-modified';
+import { HttpCacheableRequest, httpCacheKey, httpCachePartition, routePattern } from './http-cache-key';
+import { HttpCacheResponse, isFastifyReply, setResponseHeader } from './http-cache-response';
 import { HTTP_CACHE_METADATA, HttpCacheOptions } from './http-cache.options';
 import { ifNoneMatchMatches } from './if-none-match';
 import { requestCacheControl } from './request-cache-control';
-import { HeaderWritableResponse, setSharedCacheHeaders } from './shared-cache-headers';
+import { setSharedCacheHeaders } from './shared-cache-headers';
 import { INVALID_QUERY, RouteHandler, ValidatedQueries } from './validated-query';
 
 export type HttpCacheOutcome = 'HIT' | 'MISS' | 'BYPASS';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-
-/** The response methods used (Express; Node's ServerResponse has them too). */
-type HttpCacheResponse = HeaderWritableResponse;
 
 /**
  * Serves GET and HEAD responses of routes marked `@HttpCache()` from CacheService, per caller
@@ -35,7 +34,8 @@ type HttpCacheResponse = HeaderWritableResponse;
  * - Only what Nest would send as JSON (an object or array) is cached; other results, and the
  *   answers of handlers that throw, pass through untouched with `X-Cache: BYPASS` or not at all.
  * - A cache failure makes the request a BYPASS (logged, counted in `errors`), never a failure.
- * - Built for @nestjs/platform-express with the default JSON settings (no `json spaces`/`replacer`).
+ * - Works on @nestjs/platform-express (default JSON settings: no `json spaces`/`replacer`) and on
+ *   @nestjs/platform-fastify, with the same headers and statuses on both.
  */
 @Injectable()
 export class HttpCacheInterceptor implements NestInterceptor {
@@ -46,8 +46,11 @@ export class HttpCacheInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
     private readonly failures: HttpCacheErrorLog,
     config: ApplicationConfig,
+    adapterHost: HttpAdapterHost,
   ) {
     this.queries = new ValidatedQueries(config);
+    // Nest creates interceptors while the application is built, before Fastify is ready.
+    installFastifyNotModified(adapterHost);
   }
 
   /** Cache failures the HTTP cache absorbed in this application (those requests were answered as BYPASS). */
@@ -63,7 +66,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
     if (request.method !== 'GET' && request.method !== 'HEAD') return next.handle();
     const options =
       this.reflector.getAllAndOverride<HttpCacheOptions | undefined>(HTTP_CACHE_METADATA, [context.getHandler(), context.getClass()]) ?? {};
-    const where = `${request.method} ${request.route?.path ?? request.path}`;
+    const where = `${request.method} ${routePattern(request)}`;
     const directives = requestCacheControl(request.headers);
 
     let partition: string | undefined;
@@ -129,7 +132,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
         ? await this.cache.refresh(key, runHandler, { ...setOptions, isUnchanged: sameResponse })
         : await this.cache.getOrSet(key, runHandler, setOptions);
       if (entry instanceof UncachedResult) {
-        response.setHeader('X-Cache', 'BYPASS');
+        setResponseHeader(response, 'X-Cache', 'BYPASS');
         return entry.result;
       }
       if (!isCachedHttpResponse(entry)) throw new TypeError(`the entry of ${where} is not a cached HTTP response`);
@@ -140,27 +143,30 @@ export class HttpCacheInterceptor implements NestInterceptor {
       // The cache failed after the handler answered (storing it), or before the handler ran:
       // answer without the cache either way.
       if (produced !== undefined) return this.send(request, response, produced, 'BYPASS');
-      response.setHeader('X-Cache', 'BYPASS');
+      setResponseHeader(response, 'X-Cache', 'BYPASS');
       return handlerRan ? Promise.reject(error) : lastValueFrom(next.handle(), { defaultValue: undefined });
     }
   }
 
   private send(request: HttpCacheableRequest, response: HttpCacheResponse, entry: CachedHttpResponse, outcome: HttpCacheOutcome): string {
-    response.setHeader('X-Cache', outcome);
-    response.setHeader('ETag', entry.etag);
-    response.setHeader('Content-Type', JSON_CONTENT_TYPE);
-    // Express's res.send answers 304 without a body when `req.fresh`, whose own test refuses any
-    // request with Cache-Control: no-cache. That directive asks us not to answer from a stored copy
-    // without checking it; the answer here is checked (or fresh), so its ETag alone decides.
-    Object.defineProperty(request, 'fresh', {
-      value: ifNoneMatchMatches(request.headers['if-none-match'], entry.etag),
-      configurable: true,
-    });
+    setResponseHeader(response, 'X-Cache', outcome);
+    setResponseHeader(response, 'ETag', entry.etag);
+    setResponseHeader(response, 'Content-Type', JSON_CONTENT_TYPE);
+    // The ETag alone decides, whatever the request's Cache-Control says: `no-cache` asks us not to
+    // answer from a stored copy without checking it, and the answer here is checked (or fresh).
+    const notModified = ifNoneMatchMatches(request.headers['if-none-match'], entry.etag);
+    if (isFastifyReply(response)) {
+      if (notModified) answerNotModifiedOnFastify(response);
+    } else {
+      // Express's res.send answers 304 without a body when `req.fresh`, whose own test refuses any
+      // request with Cache-Control: no-cache.
+      Object.defineProperty(request, 'fresh', { value: notModified, configurable: true });
+    }
     return entry.body;
   }
 
   private bypass(response: HttpCacheResponse, next: CallHandler): Observable<unknown> {
-    response.setHeader('X-Cache', 'BYPASS');
+    setResponseHeader(response, 'X-Cache', 'BYPASS');
     return next.handle();
   }
 }

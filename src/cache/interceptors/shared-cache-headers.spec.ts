@@ -33,4 +33,14 @@ describe('shared cache headers', () => {
     setSharedCacheHeaders(anything, 'user:u1');
     expect(anything.headers.get('vary')).toBe('*');
   });
+
+  it("sets them on Fastify's reply too, which has header() instead of setHeader()", () => {
+    const headers = new Map<string, string>([['vary', 'Accept-Encoding']]);
+    const reply = {
+      header: (name: string, value: string) => headers.set(name.toLowerCase(), value),
+      getHeader: (name: string) => headers.get(name.toLowerCase()),
+    };
+    setSharedCacheHeaders(reply, 'user:u1');
+    expect(Object.fromEntries(headers)).toEqual({ 'cache-control': 'private, no-cache', vary: 'Accept-Encoding, Authorization' });
+  });
 });

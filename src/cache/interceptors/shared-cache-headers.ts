@@ -1,10 +1,5 @@
 import { PUBLIC_PARTITION } from './http-cache-key';
-
-/** The response methods used (Express's response and Node's ServerResponse have them). */
-export interface HeaderWritableResponse {
-  setHeader(name: string, value: string): unknown;
-  getHeader(name: string): unknown;
-}
+import { HttpCacheResponse, setResponseHeader } from './http-cache-response';
 
 /**
  * What caches downstream (browsers, proxies, CDNs) may do with the answers of a cached route
@@ -14,15 +9,15 @@ export interface HeaderWritableResponse {
  * answered: a public answer must never be replayed to a caller with credentials. A route that
  * sets its own Cache-Control (`@Header`) overrides this one: Nest applies it afterwards.
  */
-export function setSharedCacheHeaders(response: HeaderWritableResponse, partition: string | undefined): void {
-  response.setHeader('Cache-Control', partition === PUBLIC_PARTITION ? 'no-cache' : 'private, no-cache');
+export function setSharedCacheHeaders(response: HttpCacheResponse, partition: string | undefined): void {
+  setResponseHeader(response, 'Cache-Control', partition === PUBLIC_PARTITION ? 'no-cache' : 'private, no-cache');
   addVary(response, 'Authorization');
 }
 
-function addVary(response: HeaderWritableResponse, field: string): void {
+function addVary(response: HttpCacheResponse, field: string): void {
   const current = response.getHeader('Vary');
   if (current === undefined) {
-    response.setHeader('Vary', field); // nearly every request: nothing to merge with
+    setResponseHeader(response, 'Vary', field); // nearly every request: nothing to merge with
     return;
   }
   const fields = (Array.isArray(current) ? current.join(',') : typeof current === 'string' ? current : '')
@@ -30,5 +25,5 @@ function addVary(response: HeaderWritableResponse, field: string): void {
     .map((item) => item.trim())
     .filter((item) => item !== '');
   if (fields.some((item) => item === '*' || item.toLowerCase() === field.toLowerCase())) return;
-  response.setHeader('Vary', [...fields, field].join(', '));
+  setResponseHeader(response, 'Vary', [...fields, field].join(', '));
 }

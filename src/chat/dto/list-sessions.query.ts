@@ -1,6 +1,6 @@
 import { Limit } from './limit';
 
 export class ListSessionsQuery {
-  @Limit(100)
+  @Limit(100, 20)
   limit: number = 20;
 }

@@ -9,7 +9,7 @@ export const UNMATCHED_ROUTE = 'unmatched';
 /**
  * Times every HTTP request, labelled by method, route pattern and status. The route is the
  * pattern (`/sessions/:id/messages`), never the path, so that there is one series per route and
- * not one per session id.
+ * not one per session id. On Express through `middleware`; on Fastify an onResponse hook calls `observe`.
  */
 @Injectable()
 export class HttpMetrics {
@@ -25,13 +25,18 @@ export class HttpMetrics {
     });
   }
 
+  /** One finished request; `route` is the route pattern, or UNMATCHED_ROUTE. */
+  observe(method: string, route: string, statusCode: number, durationSeconds: number): void {
+    this.duration.observe({ method, route, status_code: statusCode }, durationSeconds);
+  }
+
   /** Express middleware; install it first, so that requests refused by later middleware count too. */
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
     const startedAt = performance.now();
     res.once('finish', () => {
       // Express sets req.route on the route that handled the request; baseUrl is a mounted router's path.
       const route = req.route?.path === undefined ? UNMATCHED_ROUTE : `${req.baseUrl}${String(req.route.path)}`;
-      this.duration.observe({ method: req.method, route, status_code: res.statusCode }, (performance.now() - startedAt) / 1000);
+      this.observe(req.method, route, res.statusCode, (performance.now() - startedAt) / 1000);
     });
     next();
   };
