@@ -8,10 +8,13 @@ import { CacheFactory, FactoryRunner } from './pipeline/factory-run';
 import { InFlightLoads } from './pipeline/in-flight-loads';
 import { InvalidateStep } from './pipeline/invalidate-step';
 import { LoadSnapshots } from './pipeline/load-snapshot';
+import { NO_LOAD_EVENTS } from './pipeline/load-events';
+import { lifetimeOf, type EntryPlan, resolveEntryPlan, resolveLoadPlan } from './pipeline/load-plan';
 import { LoadStep } from './pipeline/load-step';
 import { ReadStep } from './pipeline/read-step';
 import { RefreshStep } from './pipeline/refresh-step';
 import { WriteStep } from './pipeline/write-step';
+import { FactoryFailureThrottle } from './resilience/factory-failure-throttle';
 import { MemoryStore } from './stores/memory.store';
 import { RedisStore } from './stores/redis.store';
 import { isRepresentable } from './stores/value-codec';
@@ -22,31 +25,11 @@ import { MemoryTier } from './tiers/memory-tier';
 import { NoLocalTier } from './tiers/no-local-tier';
 import { SharedTier } from './tiers/shared-tier';
 import { assertKey, assertPattern, assertTags } from './util/keys';
-import { resolveTtlMs } from './util/ttl';
+import type { CacheEntry, CacheGetOrSetOptions, CacheRefreshOptions, CacheSetOptions, LoadOutcome } from './cache-call-options';
 
+export type { CacheEntry, CacheGetOrSetOptions, CacheRefreshOptions, CacheSetOptions, LoadOutcome } from './cache-call-options';
 export type { InvalidationListener } from './invalidation/invalidation-listeners';
 export type { CacheFactory, FactoryContext } from './pipeline/factory-run';
-
-export interface CacheSetOptions {
-  /** Defaults to the module's `defaultTtlMs`; 0 means no expiry. */
-  ttlMs?: number;
-  /** `invalidateTags` with any of these drops the entry, on every instance. */
-  tags?: readonly string[];
-}
-
-export interface CacheRefreshOptions<T> extends CacheSetOptions {
-  /** Whether the stored value and the fresh one are the same answer; defaults to `Object.is`. */
-  isUnchanged?: (stored: T, fresh: T) => boolean;
-}
-
-/** A cached value and when it expires. */
-export interface CacheEntry<T> {
-  value: T;
-  /** Epoch ms, 0 for never. */
-  expiresAt: number;
-}
-
-const NO_TAGS: readonly string[] = [];
 
 /**
  * The tiered cache: L1 (this process's MemoryStore) in front of L2 (Redis), each call a short list
@@ -67,6 +50,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   private readonly refreshes: RefreshStep;
   private readonly invalidations: InvalidateStep;
   private readonly snapshots: LoadSnapshots;
+  private readonly throttle: FactoryFailureThrottle;
 
   constructor(
     @Inject(CHAT_CACHE_OPTIONS) private readonly options: ResolvedChatCacheOptions,
@@ -90,7 +74,18 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     const factories = new FactoryRunner(this.counters);
     this.writes = new WriteStep(this.local, this.shared);
     this.reads = new ReadStep(this.local, this.shared, snapshots, this.flights, this.counters);
-    this.loads = new LoadStep(this.local, this.shared, snapshots, factories, this.writes, this.flights, this.counters);
+    this.throttle = new FactoryFailureThrottle({ throttleMs: options.failSafeThrottleMs, maxKeys: options.memory.maxEntries });
+    this.loads = new LoadStep(
+      this.local,
+      this.shared,
+      snapshots,
+      factories,
+      this.writes,
+      this.flights,
+      this.counters,
+      this.throttle,
+      NO_LOAD_EVENTS, // F3's emitter (on(event)) goes here
+    );
     this.refreshes = new RefreshStep(this.local, this.shared, snapshots, factories, this.writes, this.flights);
     this.invalidations = new InvalidateStep(this.local, this.shared, this.flights, this.listeners);
   }
@@ -138,14 +133,17 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
    * is one no tier can hold (a function or a symbol: counted in `factory.uncacheable`, since the
    * caller asked for a value, not for a check of what its factory returns), and one whose factory
    * called `skipCache()`. A result over `maxEntryBytes` is returned and cached in neither tier.
+   * With `graceMs`, a failing or slow factory answers the stale value instead (see the options and LoadStep).
    */
-  async getOrSet<T>(key: string, factory: CacheFactory<T>, options: CacheSetOptions = {}): Promise<T> {
+  async getOrSet<T>(key: string, factory: CacheFactory<T>, options: CacheGetOrSetOptions = {}, outcome?: LoadOutcome): Promise<T> {
     assertKey(key);
-    const { ttlMs, tags } = this.entryOptions(options);
+    const plan = resolveLoadPlan(options, this.options);
     this.counters.gets++;
     const local = this.local.get<T>(key);
     if (local !== undefined) return this.counters.hit(local);
-    return this.loads.load(key, factory, ttlMs, tags);
+    const loaded = await this.loads.loadEntry(key, factory, plan);
+    if (outcome) outcome.stale = loaded.stale;
+    return loaded.value;
   }
 
   /**
@@ -155,14 +153,14 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
    */
   async set<T>(key: string, value: T, options: CacheSetOptions = {}): Promise<void> {
     assertKey(key);
-    const { ttlMs, tags } = this.entryOptions(options);
+    const plan = this.entryOptions(options);
     if (value === undefined) {
       await this.delete(key);
       return;
     }
     if (!isRepresentable(value)) throw new TypeError(`cannot cache a ${typeof value} under "${key}": no tier could give it back`);
     this.flights.invalidate([key]);
-    await this.writes.write(key, value, ttlMs, tags, this.snapshots.now());
+    await this.writes.write(key, value, lifetimeOf(plan, plan.ttlMs), plan.tags, this.snapshots.now());
   }
 
   /** Deletes keys from every tier on every instance; returns how many existed (in Redis when used). */
@@ -200,8 +198,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
    */
   async refresh<T>(key: string, factory: CacheFactory<T>, options: CacheRefreshOptions<T> = {}): Promise<T> {
     assertKey(key);
-    const { ttlMs, tags } = this.entryOptions(options);
-    return this.refreshes.refresh(key, factory, ttlMs, tags, options.isUnchanged ?? Object.is);
+    const plan = this.entryOptions(options);
+    return this.refreshes.refresh(key, factory, lifetimeOf(plan, plan.ttlMs), plan.tags, options.isUnchanged ?? Object.is);
   }
 
   /**
@@ -214,7 +212,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   }
 
   stats(): CacheStats {
-    const { gets, hits, misses, factoryCalls, factoryErrors, factoryUncacheable } = this.counters;
+    const { gets, hits, misses, stale, factoryCalls, factoryErrors, factoryUncacheable, factoryStaleServed, factoryTimeouts } =
+      this.counters;
     const memory = this.local.stats();
     const shared = this.shared.stats();
     return {
@@ -224,6 +223,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       hits,
       misses,
       hitRatio: ratio(hits, hits + misses),
+      stale,
       memory: memory ? { ...memory, hitRatio: ratio(memory.hits, memory.hits + memory.misses) } : null,
       redis: shared
         ? {
@@ -238,17 +238,20 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
         ? { ...shared.bus, lastMessageAgeMs: shared.bus.lastReceivedAt ? Date.now() - shared.bus.lastReceivedAt : null }
         : null,
       singleFlight: { joins: this.flights.joins, inFlight: this.flights.size, invalidatedLoads: this.flights.invalidatedLoads },
-      factory: { calls: factoryCalls, errors: factoryErrors, uncacheable: factoryUncacheable },
+      factory: {
+        calls: factoryCalls,
+        errors: factoryErrors,
+        uncacheable: factoryUncacheable,
+        staleServed: factoryStaleServed,
+        timeouts: factoryTimeouts,
+      },
       listenerErrors: this.listeners.errors,
     };
   }
 
-  /** The TTL and tags of an entry, checked, with the module's defaults. */
-  private entryOptions(options: CacheSetOptions): { ttlMs: number; tags: readonly string[] } {
-    const ttlMs = resolveTtlMs(options.ttlMs, this.options.defaultTtlMs);
-    const tags = options.tags ?? NO_TAGS;
-    assertTags(tags);
-    return { ttlMs, tags };
+  /** The TTL, grace, jitter and tags of an entry, checked, with the module's defaults. */
+  private entryOptions(options: CacheSetOptions): EntryPlan {
+    return resolveEntryPlan(options, this.options);
   }
 }
 
