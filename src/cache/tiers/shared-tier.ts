@@ -36,6 +36,8 @@ export interface SharedTier {
   start(): Promise<void>;
   stop(): Promise<void>;
   read<T>(key: string): Promise<RedisEntry<T> | undefined>;
+  /** `read` of many keys in one round trip (one MGET per hash slot), in order; a failure is a miss of every key. */
+  readMany<T>(keys: readonly string[]): Promise<(RedisEntry<T> | undefined)[]>;
   /** Tag versions to stamp a value with before its load; undefined when there are none or Redis cannot say. */
   snapshotTags(tags: readonly string[], ttlMs: number): Promise<string[] | undefined>;
   /**
