@@ -31,14 +31,18 @@ class LoadContext implements FactoryContext {
 export class FactoryRunner {
   constructor(private readonly counters: CacheCounters) {}
 
-  async run<T>(factory: CacheFactory<T>): Promise<FactoryResult<T>> {
+  /** `keys`: what the factory loads, named in the `factory-error` events of its failure. */
+  async run<T>(factory: CacheFactory<T>, keys: readonly string[] = []): Promise<FactoryResult<T>> {
     this.counters.factoryCalls++;
     const context = new LoadContext();
     try {
       const value = await factory(context);
       return { value, skipped: context.skipped };
     } catch (error) {
-      if (isFactoryFailure(error)) this.counters.factoryErrors++;
+      if (isFactoryFailure(error)) {
+        this.counters.factoryErrors++;
+        if (this.counters.events.active) for (const key of keys) this.counters.events.emit('factory-error', { key });
+      }
       throw error;
     }
   }

@@ -28,16 +28,19 @@ export class LoadStep {
       const [entry, snapshot] = await Promise.all([this.shared.read<T>(key), this.snapshots.take(tags, ttlMs)]);
       if (entry !== undefined) {
         this.flights.keepUnlessInvalidated(flight, () => this.local.fill(key, entry, snapshot.stamp));
-        return this.counters.hit(entry.value);
+        return this.counters.hitIn(key, 'redis', entry.value);
       }
-      this.counters.misses++;
-      const { value, skipped } = await this.factories.run(factory);
+      this.counters.missOf(key, undefined);
+      const { value, skipped } = await this.factories.run(factory, [key]);
       if (skipped || value === undefined) return value;
       if (!isRepresentable(value)) {
         this.counters.factoryUncacheable++;
         return value;
       }
-      this.flights.keepUnlessInvalidated(flight, () => this.writes.fill(key, value, ttlMs, tags, snapshot));
+      this.flights.keepUnlessInvalidated(flight, () => {
+        this.writes.fill(key, value, ttlMs, tags, snapshot);
+        if (this.counters.events.active) this.counters.events.emit('set', { key });
+      });
       return value;
     });
   }
