@@ -216,7 +216,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     key = this.scope.key(key);
     this.flights.invalidate([key]);
     await this.writes.write(key, value, ttlMs, tags, this.snapshots.now());
-    if (this.counters.events.active) this.counters.events.emit('set', { key });
+    if (this.counters.events.listening.set) this.counters.events.emit('set', { key });
   }
 
   /** Deletes keys from every tier on every instance; returns how many existed (in Redis when used). */

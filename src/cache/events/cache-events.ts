@@ -13,7 +13,7 @@ export type CacheEventTier = 'memory' | 'redis';
 export interface CacheEvent {
   key: string;
   tier?: CacheEventTier;
-  /** The namespace (`CacheService.namespace(name)`) the key lives in, the innermost one. */
+  /** The namespace the key lives in: the innermost one this instance opened (`CacheService.namespace(name)`). */
   namespace?: string;
   /** `invalidate` only: what kind of invalidation, and whether it came from another instance. */
   reason?: string;
@@ -24,15 +24,25 @@ export type CacheEventListener = (event: CacheEvent) => void;
 
 /**
  * `CacheService.on(event, listener)`: who hears of hits, misses, writes, removals and factory trouble.
- * A listener that throws fails nothing else (counted in `errors`, logged). With no listener, an
- * emit costs one property read: hot paths check `active` before building the payload.
+ * A listener that throws fails nothing else (counted in `errors`, logged). With no listener of an
+ * event, emitting it costs one property read: hot paths check `listening[event]` before building
+ * the payload (a listener of `stale` costs the hit path nothing).
  */
 export class CacheEvents {
   private readonly logger = new Logger('ChatCache');
   private readonly listeners = new Map<CacheEventName, Set<CacheEventListener>>();
   private readonly namespaces = new Set<string>();
-  /** Whether any listener is registered (for any event). */
-  active = false;
+  /** Whether `event` has a listener. */
+  readonly listening: Record<CacheEventName, boolean> = {
+    hit: false,
+    miss: false,
+    stale: false,
+    set: false,
+    delete: false,
+    invalidate: false,
+    'factory-error': false,
+    timeout: false,
+  };
   /** Listeners that threw. */
   errors = 0;
 
@@ -41,11 +51,12 @@ export class CacheEvents {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
     set.add(listener);
-    this.active = true;
+    this.listening[event] = true;
     return () => {
       set.delete(listener);
-      if (set.size === 0) this.listeners.delete(event);
-      this.active = this.listeners.size > 0;
+      if (set.size > 0 || this.listeners.get(event) !== set) return;
+      this.listeners.delete(event);
+      this.listening[event] = false;
     };
   }
 

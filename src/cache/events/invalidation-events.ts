@@ -7,7 +7,7 @@ import type { CacheEvents } from './cache-events';
  * per key, tag, pattern, or `*` for a clear (its `reason` says which).
  */
 export function emitInvalidation(events: CacheEvents, invalidation: InvalidationEvent): void {
-  if (!events.active) return;
+  if (!events.listening.delete && !events.listening.invalidate) return;
   const { origin, reason } = invalidation;
   if (origin === 'local' && reason === 'delete') {
     for (const key of invalidation.keys) events.emit('delete', { key });

@@ -26,14 +26,14 @@ export class CacheCounters {
   /** A hit of `key` in `tier`, told to the `hit` listeners if there are any. */
   hitIn<T>(key: string, tier: CacheEventTier, value: T): T {
     this.hits++;
-    if (this.events.active) this.events.emit('hit', { key, tier });
+    if (this.events.listening.hit) this.events.emit('hit', { key, tier });
     return value;
   }
 
   /** A miss of `key` in every tier, told to the `miss` listeners if there are any. */
   missOf<T>(key: string, value: T): T {
     this.misses++;
-    if (this.events.active) this.events.emit('miss', { key });
+    if (this.events.listening.miss) this.events.emit('miss', { key });
     return value;
   }
 }

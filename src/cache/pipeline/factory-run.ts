@@ -41,7 +41,7 @@ export class FactoryRunner {
     } catch (error) {
       if (isFactoryFailure(error)) {
         this.counters.factoryErrors++;
-        if (this.counters.events.active) for (const key of keys) this.counters.events.emit('factory-error', { key });
+        if (this.counters.events.listening['factory-error']) for (const key of keys) this.counters.events.emit('factory-error', { key });
       }
       throw error;
     }

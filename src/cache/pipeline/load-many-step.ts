@@ -115,7 +115,7 @@ export class LoadManyStep {
     }
     this.flights.keepUnlessInvalidated(load.flight, () => {
       this.writes.fill(load.key, value, ttlMs, load.tags, snapshot);
-      if (this.counters.events.active) this.counters.events.emit('set', { key: load.key });
+      if (this.counters.events.listening.set) this.counters.events.emit('set', { key: load.key });
     });
   }
 }

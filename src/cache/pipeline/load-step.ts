@@ -39,7 +39,7 @@ export class LoadStep {
       }
       this.flights.keepUnlessInvalidated(flight, () => {
         this.writes.fill(key, value, ttlMs, tags, snapshot);
-        if (this.counters.events.active) this.counters.events.emit('set', { key });
+        if (this.counters.events.listening.set) this.counters.events.emit('set', { key });
       });
       return value;
     });
