@@ -11,6 +11,7 @@ import { scenario09 } from './09-estimate-vs-heap';
 import { clusterStampedeScenario } from './10-cluster-stampede';
 import { leaseMissPathScenario } from './11-lease-miss-path';
 import { failSafeScenario } from './13-fail-safe';
+import { getManyScenario } from './14-get-many';
 
 /** Every scenario of `npm run bench`, in the order of issue #4's table. */
 export const scenarios: BenchScenario[] = [
@@ -26,4 +27,5 @@ export const scenarios: BenchScenario[] = [
   clusterStampedeScenario,
   leaseMissPathScenario,
   failSafeScenario,
+  getManyScenario,
 ];

@@ -5,12 +5,18 @@ export { resolveChatCacheOptions } from './chat-cache.defaults';
 export { CacheService } from './cache.service';
 export { MAX_PATTERN_LENGTH } from './util/keys';
 export type {
+  CacheEvent,
+  CacheEventListener,
+  CacheEventName,
+  CacheEventTier,
   CacheFactory,
   CacheGetOrSetOptions,
+  CacheManyOptions,
   CacheRefreshOptions,
   CacheSetOptions,
   FactoryContext,
   InvalidationListener,
+  LoadMissing,
 } from './cache.service';
 export type { CacheStats } from './cache-stats';
 export { CacheTelemetry } from './telemetry/cache-telemetry';

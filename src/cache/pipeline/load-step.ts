@@ -8,7 +8,7 @@ import { FactoryOutcome, isFactoryFailure } from '../util/factory-failure';
 import type { CacheCounters } from './cache-counters';
 import type { CacheFactory, FactoryResult, FactoryRunner } from './factory-run';
 import type { InFlightLoads } from './in-flight-loads';
-import type { LoadEvent, LoadEventName, LoadEvents } from './load-events';
+import type { CacheEventName, CacheEventTier } from '../events/cache-events';
 import { lifetimeOf, longestLifetimeOf, type LoadPlan } from './load-plan';
 import type { LoadSnapshot, LoadSnapshots } from './load-snapshot';
 import type { WriteStep } from './write-step';
@@ -50,7 +50,6 @@ export class LoadStep {
     private readonly flights: InFlightLoads,
     private readonly counters: CacheCounters,
     private readonly throttle: FactoryFailureThrottle,
-    private readonly events: LoadEvents,
   ) {}
 
   async load<T>(key: string, factory: CacheFactory<T>, plan: LoadPlan): Promise<T> {
@@ -61,14 +60,14 @@ export class LoadStep {
     return this.flights.loads.run<LoadedValue<T>>(key, async (flight) => {
       const failSafe = plan.graceMs > 0;
       const local = failSafe ? this.local.getEntry<T>(key, { allowStale: true }) : undefined;
-      if (local !== undefined && !local.stale) return { value: this.counters.hit(local.value), stale: false };
+      if (local !== undefined && !local.stale) return { value: this.counters.hitIn(key, 'memory', local.value), stale: false };
       const [entry, snapshot] = await Promise.all([
         this.shared.read<T>(key, failSafe ? { allowStale: true } : undefined),
         this.snapshots.take(plan.tags, longestLifetimeOf(plan, plan.ttlMs)),
       ]);
       if (entry !== undefined) this.flights.keepUnlessInvalidated(flight, () => this.local.fill(key, entry, snapshot.stamp));
-      if (entry !== undefined && !entry.stale) return { value: this.counters.hit(entry.value), stale: false };
-      this.counters.misses++;
+      if (entry !== undefined && !entry.stale) return { value: this.counters.hitIn(key, 'redis', entry.value), stale: false };
+      this.counters.missOf(key, undefined);
       const fallback: Fallback<T> | undefined =
         entry !== undefined
           ? { value: entry.value, tier: 'redis' }
@@ -99,7 +98,7 @@ export class LoadStep {
     const timeoutMs = soft ? plan.softTimeoutMs : plan.hardTimeoutMs;
     let run;
     try {
-      run = await this.factories.runWithin(factory, fallback?.value, timeoutMs);
+      run = await this.factories.runWithin(factory, fallback?.value, timeoutMs, [key]);
     } catch (error) {
       if (fallback === undefined || !isFactoryFailure(error)) throw error;
       this.absorbFailure(key, error, plan);
@@ -111,7 +110,7 @@ export class LoadStep {
       return { value: run.result.value, stale: false };
     }
     this.counters.factoryTimeouts++;
-    this.emit('timeout', { key, timeoutMs: run.timeoutMs, soft });
+    this.emit('timeout', key);
     this.finishLate(key, run.pending, plan, snapshot, invalidated);
     if (fallback === undefined) throw new CacheFactoryTimeoutError(key, run.timeoutMs);
     this.counters.factoryStaleServed++;
@@ -130,7 +129,6 @@ export class LoadStep {
       `factory of "${key}" failed (${describe(thrown)}): answering its stale value` +
         (plan.failSafeThrottleMs > 0 ? `, next attempt in ${plan.failSafeThrottleMs} ms at the earliest` : ''),
     );
-    this.emit('factory-error', { key, error: thrown });
   }
 
   /** A factory past its timeout goes on: its value is cached when it lands, unless the key was invalidated since its load began. */
@@ -171,17 +169,18 @@ export class LoadStep {
     const ownVersions = result.tags !== undefined || (result.ttlMs !== undefined && (ttlMs === 0 || ttlMs > plan.ttlMs));
     const written = ownVersions ? { stamp: snapshot.stamp, tagVersions: undefined } : snapshot;
     this.writes.fill(key, value, lifetimeOf(plan, ttlMs), result.tags ?? plan.tags, written);
+    if (this.counters.events.listening.set) this.counters.events.emit('set', { key });
   }
 
   private serveStale<T>(key: string, fallback: Fallback<T>): LoadedValue<T> {
     this.counters.stale++;
-    this.emit('stale', { key, tier: fallback.tier });
+    this.emit('stale', key, fallback.tier);
     return { value: fallback.value, stale: true };
   }
 
-  /** The one place a load reports an event (see LoadEvents). */
-  private emit(event: LoadEventName, payload: LoadEvent): void {
-    this.events.emit(event, payload);
+  /** The one place a load reports an event (`CacheService.on`); free when nobody listens. */
+  private emit(event: Extract<CacheEventName, 'stale' | 'timeout'>, key: string, tier?: CacheEventTier): void {
+    if (this.counters.events.listening[event]) this.counters.events.emit(event, { key, tier });
   }
 }
 

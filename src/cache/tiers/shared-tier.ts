@@ -38,6 +38,8 @@ export interface SharedTier {
   stop(): Promise<void>;
   /** With `allowStale`, also an entry within its grace (`stale: true`): the fail-safe's fallback. */
   read<T>(key: string, options?: RedisReadOptions): Promise<RedisEntry<T> | undefined>;
+  /** `read` of many keys in one round trip (one MGET per hash slot), in order; a failure is a miss of every key. */
+  readMany<T>(keys: readonly string[]): Promise<(RedisEntry<T> | undefined)[]>;
   /**
    * Tag versions to stamp a value with before its load, kept as long as the value (grace included);
    * undefined when there are none or Redis cannot say.
