@@ -3,6 +3,7 @@ import { isRepresentable } from '../stores/value-codec';
 import type { LocalTier } from '../tiers/local-tier';
 import type { KeyScope } from '../util/key-scope';
 import type { SharedTier } from '../tiers/shared-tier';
+import type { LoadedValue } from './load-step';
 import type { CacheCounters } from './cache-counters';
 import type { FactoryContext, FactoryRunner } from './factory-run';
 import type { InFlightLoads } from './in-flight-loads';
@@ -32,7 +33,7 @@ interface OwnedLoad<T> {
   tags: readonly string[];
   settle: (value: T | undefined) => void;
   fail: (error: unknown) => void;
-  flight: Flight<T | undefined>;
+  flight: Flight<LoadedValue<T | undefined>>;
 }
 
 /**
@@ -59,14 +60,18 @@ export class LoadManyStep {
     tagsOf: (key: string) => readonly string[],
   ): Promise<(T | undefined)[]> {
     const owned: OwnedLoad<T>[] = [];
+    // The flights are getOrSet's (LoadStep.loadEntry): a key either loads joins the other, so they carry what it answers.
     const answers = keys.map((key) =>
-      this.flights.loads.run<T | undefined>(
+      this.flights.loads.run<LoadedValue<T | undefined>>(
         key,
-        (flight) => new Promise<T | undefined>((settle, fail) => owned.push({ key, tags: tagsOf(key), settle, fail, flight })),
+        (flight) =>
+          new Promise<LoadedValue<T | undefined>>((settle, fail) =>
+            owned.push({ key, tags: tagsOf(key), settle: (value) => settle({ value, stale: false }), fail, flight }),
+          ),
       ),
     );
     if (owned.length > 0) void this.load(owned, loadMissing, ttlMs);
-    return Promise.all(answers);
+    return Promise.all(answers).then((loaded) => loaded.map((answer) => answer.value));
   }
 
   /** Settles every owned load; never rejects (a failure rejects the loads instead). */
