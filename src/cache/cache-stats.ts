@@ -13,6 +13,8 @@ export interface CacheStats {
   hits: number;
   misses: number;
   hitRatio: number;
+  /** Answers served stale from grace (a failing, throttled or slow factory), counted among the misses. */
+  stale: number;
   memory: (MemoryStoreStats & { hitRatio: number }) | null;
   redis:
     | (GuardedRedisStats & {
@@ -35,6 +37,10 @@ export interface CacheStats {
     errors: number;
     /** Factory results served but not cached because no tier can hold them (a function, a symbol). */
     uncacheable: number;
+    /** Factory failures and timeouts answered with the stale value (fail-safe) instead of an error or a wait. */
+    staleServed: number;
+    /** Factories that ran past a soft or hard timeout (each finished in the background). */
+    timeouts: number;
   };
   listenerErrors: number;
 }

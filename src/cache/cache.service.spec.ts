@@ -187,7 +187,7 @@ describe('CacheService (memory driver)', () => {
       const outcomes = await Promise.allSettled(callers);
       expect(factory).toHaveBeenCalledTimes(1);
       expect(outcomes.every((o) => o.status === 'rejected' && o.reason === failure)).toBe(true);
-      expect(cache.stats().factory).toEqual({ calls: 1, errors: 1, uncacheable: 0 });
+      expect(cache.stats().factory).toEqual({ calls: 1, errors: 1, uncacheable: 0, staleServed: 0, timeouts: 0 });
       expect(memory.has('flaky')).toBe(false);
       expect(await cache.get('flaky')).toBeUndefined();
 
@@ -475,7 +475,7 @@ describe('CacheService (memory driver)', () => {
       expect(stats.hits).toBe(3);
       expect(stats.misses).toBe(2);
       expect(stats.hitRatio).toBeCloseTo(3 / 5);
-      expect(stats.factory).toEqual({ calls: 1, errors: 0, uncacheable: 0 });
+      expect(stats.factory).toEqual({ calls: 1, errors: 0, uncacheable: 0, staleServed: 0, timeouts: 0 });
       expect(stats.memory).toMatchObject({ entries: 2, maxEntries: 500, maxBytes: 1_000_000, hits: 3, misses: 2 });
       expect(stats.memory!.bytes).toBeGreaterThan(0);
       expect(stats.memory!.hitRatio).toBeCloseTo(3 / 5);

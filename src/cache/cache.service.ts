@@ -8,10 +8,13 @@ import { CacheFactory, FactoryRunner } from './pipeline/factory-run';
 import { InFlightLoads } from './pipeline/in-flight-loads';
 import { InvalidateStep } from './pipeline/invalidate-step';
 import { LoadSnapshots } from './pipeline/load-snapshot';
-import { LoadStep } from './pipeline/load-step';
+import { NO_LOAD_EVENTS } from './pipeline/load-events';
+import { lifetimeOf, type EntryPlan, resolveEntryPlan, resolveLoadPlan } from './pipeline/load-plan';
+import { type LoadedValue, LoadStep } from './pipeline/load-step';
 import { ReadStep } from './pipeline/read-step';
 import { RefreshStep } from './pipeline/refresh-step';
 import { WriteStep } from './pipeline/write-step';
+import { FactoryFailureThrottle } from './resilience/factory-failure-throttle';
 import { MemoryStore } from './stores/memory.store';
 import { RedisStore } from './stores/redis.store';
 import { isRepresentable } from './stores/value-codec';
@@ -22,16 +25,38 @@ import { MemoryTier } from './tiers/memory-tier';
 import { NoLocalTier } from './tiers/no-local-tier';
 import { SharedTier } from './tiers/shared-tier';
 import { assertKey, assertPattern, assertTags } from './util/keys';
-import { resolveTtlMs } from './util/ttl';
 
 export type { InvalidationListener } from './invalidation/invalidation-listeners';
 export type { CacheFactory, FactoryContext } from './pipeline/factory-run';
+export type { LoadedValue } from './pipeline/load-step';
 
 export interface CacheSetOptions {
   /** Defaults to the module's `defaultTtlMs`; 0 means no expiry. */
   ttlMs?: number;
   /** `invalidateTags` with any of these drops the entry, on every instance. */
   tags?: readonly string[];
+  /**
+   * How long the entry is kept past its TTL, in both tiers, as the fail-safe's stale fallback
+   * (defaults to the module's `graceMs`; 0: none). Invalidating the key or a tag removes it too.
+   */
+  graceMs?: number;
+  /** The entry lives up to this much longer than `ttlMs`, at random, so that entries set together do not expire together (module `jitterMs`). */
+  jitterMs?: number;
+}
+
+export interface CacheGetOrSetOptions extends CacheSetOptions {
+  /**
+   * With a stale value at hand (see `graceMs`), answer it after this long; the factory goes on and
+   * its value is cached when it lands. Without one, the caller waits (up to `hardTimeoutMs`).
+   */
+  softTimeoutMs?: number;
+  /**
+   * Stop waiting for the factory after this long: the stale value if there is one, else a
+   * CacheFactoryTimeoutError. The factory goes on, and its value is cached when it lands.
+   */
+  hardTimeoutMs?: number;
+  /** After a failure answered from grace, how long the factory is not called again (module `failSafeThrottleMs`). */
+  failSafeThrottleMs?: number;
 }
 
 export interface CacheRefreshOptions<T> extends CacheSetOptions {
@@ -45,8 +70,6 @@ export interface CacheEntry<T> {
   /** Epoch ms, 0 for never. */
   expiresAt: number;
 }
-
-const NO_TAGS: readonly string[] = [];
 
 /**
  * The tiered cache: L1 (this process's MemoryStore) in front of L2 (Redis), each call a short list
@@ -67,6 +90,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   private readonly refreshes: RefreshStep;
   private readonly invalidations: InvalidateStep;
   private readonly snapshots: LoadSnapshots;
+  private readonly throttle: FactoryFailureThrottle;
 
   constructor(
     @Inject(CHAT_CACHE_OPTIONS) private readonly options: ResolvedChatCacheOptions,
@@ -90,7 +114,18 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     const factories = new FactoryRunner(this.counters);
     this.writes = new WriteStep(this.local, this.shared);
     this.reads = new ReadStep(this.local, this.shared, snapshots, this.flights, this.counters);
-    this.loads = new LoadStep(this.local, this.shared, snapshots, factories, this.writes, this.flights, this.counters);
+    this.throttle = new FactoryFailureThrottle({ throttleMs: options.failSafeThrottleMs, maxKeys: options.memory.maxEntries });
+    this.loads = new LoadStep(
+      this.local,
+      this.shared,
+      snapshots,
+      factories,
+      this.writes,
+      this.flights,
+      this.counters,
+      this.throttle,
+      NO_LOAD_EVENTS, // F3's emitter (on(event)) goes here
+    );
     this.refreshes = new RefreshStep(this.local, this.shared, snapshots, factories, this.writes, this.flights);
     this.invalidations = new InvalidateStep(this.local, this.shared, this.flights, this.listeners);
   }
@@ -138,14 +173,28 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
    * is one no tier can hold (a function or a symbol: counted in `factory.uncacheable`, since the
    * caller asked for a value, not for a check of what its factory returns), and one whose factory
    * called `skipCache()`. A result over `maxEntryBytes` is returned and cached in neither tier.
+   * With `graceMs`, a failing or slow factory answers the stale value instead (see the options and LoadStep).
    */
-  async getOrSet<T>(key: string, factory: CacheFactory<T>, options: CacheSetOptions = {}): Promise<T> {
+  async getOrSet<T>(key: string, factory: CacheFactory<T>, options: CacheGetOrSetOptions = {}): Promise<T> {
     assertKey(key);
-    const { ttlMs, tags } = this.entryOptions(options);
+    const plan = resolveLoadPlan(options, this.options);
     this.counters.gets++;
     const local = this.local.get<T>(key);
     if (local !== undefined) return this.counters.hit(local);
-    return this.loads.load(key, factory, ttlMs, tags);
+    return this.loads.load(key, factory, plan);
+  }
+
+  /**
+   * `getOrSet`, saying whether the value is a stale one served from grace. Internal: for the HTTP
+   * cache, which answers `X-Cache: STALE` then.
+   */
+  async getOrSetEntry<T>(key: string, factory: CacheFactory<T>, options: CacheGetOrSetOptions = {}): Promise<LoadedValue<T>> {
+    assertKey(key);
+    const plan = resolveLoadPlan(options, this.options);
+    this.counters.gets++;
+    const local = this.local.get<T>(key);
+    if (local !== undefined) return { value: this.counters.hit(local), stale: false };
+    return this.loads.loadEntry(key, factory, plan);
   }
 
   /**
@@ -155,14 +204,14 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
    */
   async set<T>(key: string, value: T, options: CacheSetOptions = {}): Promise<void> {
     assertKey(key);
-    const { ttlMs, tags } = this.entryOptions(options);
+    const plan = this.entryOptions(options);
     if (value === undefined) {
       await this.delete(key);
       return;
     }
     if (!isRepresentable(value)) throw new TypeError(`cannot cache a ${typeof value} under "${key}": no tier could give it back`);
     this.flights.invalidate([key]);
-    await this.writes.write(key, value, ttlMs, tags, this.snapshots.now());
+    await this.writes.write(key, value, lifetimeOf(plan, plan.ttlMs), plan.tags, this.snapshots.now());
   }
 
   /** Deletes keys from every tier on every instance; returns how many existed (in Redis when used). */
@@ -200,8 +249,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
    */
   async refresh<T>(key: string, factory: CacheFactory<T>, options: CacheRefreshOptions<T> = {}): Promise<T> {
     assertKey(key);
-    const { ttlMs, tags } = this.entryOptions(options);
-    return this.refreshes.refresh(key, factory, ttlMs, tags, options.isUnchanged ?? Object.is);
+    const plan = this.entryOptions(options);
+    return this.refreshes.refresh(key, factory, lifetimeOf(plan, plan.ttlMs), plan.tags, options.isUnchanged ?? Object.is);
   }
 
   /**
@@ -214,7 +263,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   }
 
   stats(): CacheStats {
-    const { gets, hits, misses, factoryCalls, factoryErrors, factoryUncacheable } = this.counters;
+    const { gets, hits, misses, stale, factoryCalls, factoryErrors, factoryUncacheable, factoryStaleServed, factoryTimeouts } =
+      this.counters;
     const memory = this.local.stats();
     const shared = this.shared.stats();
     return {
@@ -224,6 +274,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       hits,
       misses,
       hitRatio: ratio(hits, hits + misses),
+      stale,
       memory: memory ? { ...memory, hitRatio: ratio(memory.hits, memory.hits + memory.misses) } : null,
       redis: shared
         ? {
@@ -238,17 +289,20 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
         ? { ...shared.bus, lastMessageAgeMs: shared.bus.lastReceivedAt ? Date.now() - shared.bus.lastReceivedAt : null }
         : null,
       singleFlight: { joins: this.flights.joins, inFlight: this.flights.size, invalidatedLoads: this.flights.invalidatedLoads },
-      factory: { calls: factoryCalls, errors: factoryErrors, uncacheable: factoryUncacheable },
+      factory: {
+        calls: factoryCalls,
+        errors: factoryErrors,
+        uncacheable: factoryUncacheable,
+        staleServed: factoryStaleServed,
+        timeouts: factoryTimeouts,
+      },
       listenerErrors: this.listeners.errors,
     };
   }
 
-  /** The TTL and tags of an entry, checked, with the module's defaults. */
-  private entryOptions(options: CacheSetOptions): { ttlMs: number; tags: readonly string[] } {
-    const ttlMs = resolveTtlMs(options.ttlMs, this.options.defaultTtlMs);
-    const tags = options.tags ?? NO_TAGS;
-    assertTags(tags);
-    return { ttlMs, tags };
+  /** The TTL, grace, jitter and tags of an entry, checked, with the module's defaults. */
+  private entryOptions(options: CacheSetOptions): EntryPlan {
+    return resolveEntryPlan(options, this.options);
   }
 }
 

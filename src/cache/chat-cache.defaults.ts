@@ -12,6 +12,15 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 250;
 export const DEFAULT_CIRCUIT_FAILURE_THRESHOLD = 5;
 export const DEFAULT_CIRCUIT_OPEN_MS = 2_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
+/** Off: an entry goes at its TTL unless grace is asked for. */
+export const DEFAULT_GRACE_MS = 0;
+/**
+ * 10 s: a source that just failed is asked again at most every 10 s per key (bentocache's
+ * graceBackoff and FusionCache's FailSafeThrottleDuration default to 10 s and 30 s), short enough
+ * that a recovered source is used again soon.
+ */
+export const DEFAULT_FAIL_SAFE_THROTTLE_MS = 10_000;
+export const DEFAULT_JITTER_MS = 0;
 
 /**
  * Fills in every default and rejects impossible combinations at boot, so that a typo
@@ -49,6 +58,9 @@ export function resolveChatCacheOptions(options: ChatCacheOptions = {}): Resolve
       connectTimeoutMs: options.redis?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     },
     instanceId: options.instanceId ?? randomUUID(),
+    graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
+    failSafeThrottleMs: options.failSafeThrottleMs ?? DEFAULT_FAIL_SAFE_THROTTLE_MS,
+    jitterMs: options.jitterMs ?? DEFAULT_JITTER_MS,
   };
   requireNonNegativeInteger('defaultTtlMs', resolved.defaultTtlMs);
   requirePositiveInteger('memory.maxEntries', resolved.memory.maxEntries);
@@ -59,6 +71,9 @@ export function resolveChatCacheOptions(options: ChatCacheOptions = {}): Resolve
   requirePositiveInteger('redis.circuitFailureThreshold', resolved.redis.circuitFailureThreshold);
   requirePositiveInteger('redis.circuitOpenMs', resolved.redis.circuitOpenMs);
   requirePositiveInteger('redis.connectTimeoutMs', resolved.redis.connectTimeoutMs);
+  requireNonNegativeInteger('graceMs', resolved.graceMs);
+  requireNonNegativeInteger('failSafeThrottleMs', resolved.failSafeThrottleMs);
+  requireNonNegativeInteger('jitterMs', resolved.jitterMs);
   const { instanceId } = resolved;
   if (typeof instanceId !== 'string' || instanceId.length === 0 || instanceId.length > INVALIDATION_MESSAGE_LIMITS.maxInstanceChars) {
     // Other instances would refuse its bus messages as malformed, and keep stale copies.

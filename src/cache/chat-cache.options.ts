@@ -37,6 +37,15 @@ export interface ChatCacheOptions {
   redis?: RedisTierOptions;
   /** Names this process on the invalidation bus; random when unset. */
   instanceId?: string;
+  /**
+   * How long an entry is kept past its TTL as a stale fallback (fail-safe): a factory that throws or
+   * times out then answers it. 0 (the default) drops entries at their TTL. getOrSet's `graceMs` overrides it.
+   */
+  graceMs?: number;
+  /** After a factory failed and its stale value was served, how long the key's factory is not called again. */
+  failSafeThrottleMs?: number;
+  /** Spreads expiries: each entry lives up to this much longer than its TTL, at random. 0 (the default): none. */
+  jitterMs?: number;
 }
 
 export interface ResolvedChatCacheOptions {
@@ -49,4 +58,7 @@ export interface ResolvedChatCacheOptions {
     clusterNodes: string[] | undefined;
   };
   instanceId: string;
+  graceMs: number;
+  failSafeThrottleMs: number;
+  jitterMs: number;
 }

@@ -466,7 +466,7 @@ function describeHttpCache(driver: string, cacheOptions: () => ChatCacheOptions)
 
       // A cache that fails while storing the handler's answer still lets that answer through.
       jest.spyOn(cache, 'refresh').mockImplementationOnce(async (_key, factory) => {
-        await factory({ skipCache: () => undefined });
+        await factory({ stale: undefined, setTtlMs: () => undefined, setTags: () => undefined, skipCache: () => undefined });
         throw new Error('cache write failed');
       });
       const handledBefore = handled.count;

@@ -171,7 +171,7 @@ describe('@Cacheable', () => {
       const failsAfterLoading: CachedMethodContext['cache'] = {
         ...failingCache,
         getOrSet: async (_key, factory) => {
-          await factory({ skipCache: () => undefined });
+          await factory({ stale: undefined, setTtlMs: () => undefined, setTags: () => undefined, skipCache: () => undefined });
           throw new Error('write failed');
         },
       };

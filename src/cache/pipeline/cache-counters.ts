@@ -6,6 +6,12 @@ export class CacheCounters {
   factoryCalls = 0;
   factoryErrors = 0;
   factoryUncacheable = 0;
+  /** Answers served from grace (fail-safe, throttled, soft timeout). */
+  stale = 0;
+  /** Factory failures and timeouts answered with the stale value instead. */
+  factoryStaleServed = 0;
+  /** Factories that ran past a soft or hard timeout. */
+  factoryTimeouts = 0;
 
   hit<T>(value: T): T {
     this.hits++;

@@ -8,6 +8,8 @@ export class InFlightLoads {
   readonly loads = new SingleFlight();
   readonly reads = new SingleFlight();
   readonly refreshes = new SingleFlight();
+  /** Factories still running after their load answered (a soft or hard timeout): their value is cached when it lands. */
+  readonly lateFactories = new SingleFlight();
   /** Loads overtaken by an invalidation of their key: served, not kept. */
   invalidatedLoads = 0;
 
@@ -16,6 +18,7 @@ export class InFlightLoads {
     this.loads.invalidate(keys, matches);
     this.reads.invalidate(keys, matches);
     this.refreshes.invalidate(keys, matches);
+    this.lateFactories.invalidate(keys, matches);
   }
 
   /** An invalidation of the key during a load means its value may predate it: serve it, but do not keep it. */

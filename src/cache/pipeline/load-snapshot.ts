@@ -1,5 +1,6 @@
 import type { LocalTier } from '../tiers/local-tier';
 import type { SharedTier } from '../tiers/shared-tier';
+import type { EntryLifetime } from '../util/entry-lifetime';
 
 /**
  * What the tiers' tags looked like when a load began: the L1 tag stamp and the L2 tag versions.
@@ -24,9 +25,9 @@ export class LoadSnapshots {
     return { stamp: this.local.tagStamp(), tagVersions: undefined };
   }
 
-  /** Both halves, for a load of `tags` whose value will live `ttlMs`. */
-  async take(tags: readonly string[], ttlMs: number): Promise<LoadSnapshot> {
+  /** Both halves, for a load of `tags` whose value will live `lifetime` (its grace included). */
+  async take(tags: readonly string[], lifetime: number | EntryLifetime): Promise<LoadSnapshot> {
     const stamp = this.local.tagStamp();
-    return { stamp, tagVersions: await this.shared.snapshotTags(tags, ttlMs) };
+    return { stamp, tagVersions: await this.shared.snapshotTags(tags, lifetime) };
   }
 }

@@ -1,18 +1,46 @@
+import { Logger } from '@nestjs/common';
+import { CacheFactoryTimeoutError } from '../errors';
+import type { FactoryFailureThrottle } from '../resilience/factory-failure-throttle';
 import { isRepresentable } from '../stores/value-codec';
-import type { SharedTier } from '../tiers/shared-tier';
-import type { CacheCounters } from './cache-counters';
-import type { CacheFactory, FactoryRunner } from './factory-run';
-import type { InFlightLoads } from './in-flight-loads';
-import type { LoadSnapshots } from './load-snapshot';
 import type { LocalTier } from '../tiers/local-tier';
+import type { SharedTier } from '../tiers/shared-tier';
+import { FactoryOutcome, isFactoryFailure } from '../util/factory-failure';
+import type { CacheCounters } from './cache-counters';
+import type { CacheFactory, FactoryResult, FactoryRunner } from './factory-run';
+import type { InFlightLoads } from './in-flight-loads';
+import type { LoadEvent, LoadEventName, LoadEvents } from './load-events';
+import { lifetimeOf, longestLifetimeOf, type LoadPlan } from './load-plan';
+import type { LoadSnapshot, LoadSnapshots } from './load-snapshot';
 import type { WriteStep } from './write-step';
+
+/** A load's answer, and whether it is a stale value served from grace. */
+export interface LoadedValue<T> {
+  value: T;
+  stale: boolean;
+}
+
+/** A stale value at hand for a load, and the tier that kept it. */
+interface Fallback<T> {
+  value: T;
+  tier: 'memory' | 'redis';
+}
 
 /**
  * A getOrSet after an L1 miss, coalesced per key: L2 (with the load's snapshot), else the factory,
  * then its value into both tiers. Where a load grows (grace, timeouts, the cluster lease), it
  * grows here.
+ *
+ * Fail-safe (a plan with `graceMs`): both tiers are read allowing stale entries, and a stale one is
+ * the fallback. With a fallback, a factory that fails (isFactoryFailure: not an HttpException
+ * below 500) or runs past the soft or hard timeout answers it; a failure is logged and throttles
+ * the key for `failSafeThrottleMs` (the fallback is answered without calling the factory then), and
+ * a factory past its timeout goes on, its value cached when it lands (unless the key was
+ * invalidated meanwhile). Without a fallback, only the hard timeout applies and rejects with
+ * CacheFactoryTimeoutError. An invalidated key or tag leaves no stale copy, so no fallback.
  */
 export class LoadStep {
+  private readonly logger = new Logger('ChatCache');
+
   constructor(
     private readonly local: LocalTier,
     private readonly shared: SharedTier,
@@ -21,24 +49,142 @@ export class LoadStep {
     private readonly writes: WriteStep,
     private readonly flights: InFlightLoads,
     private readonly counters: CacheCounters,
+    private readonly throttle: FactoryFailureThrottle,
+    private readonly events: LoadEvents,
   ) {}
 
-  load<T>(key: string, factory: CacheFactory<T>, ttlMs: number, tags: readonly string[]): Promise<T> {
-    return this.flights.loads.run<T>(key, async (flight) => {
-      const [entry, snapshot] = await Promise.all([this.shared.read<T>(key), this.snapshots.take(tags, ttlMs)]);
-      if (entry !== undefined) {
-        this.flights.keepUnlessInvalidated(flight, () => this.local.fill(key, entry, snapshot.stamp));
-        return this.counters.hit(entry.value);
-      }
+  async load<T>(key: string, factory: CacheFactory<T>, plan: LoadPlan): Promise<T> {
+    return (await this.loadEntry(key, factory, plan)).value;
+  }
+
+  loadEntry<T>(key: string, factory: CacheFactory<T>, plan: LoadPlan): Promise<LoadedValue<T>> {
+    return this.flights.loads.run<LoadedValue<T>>(key, async (flight) => {
+      const failSafe = plan.graceMs > 0;
+      const local = failSafe ? this.local.getEntry<T>(key, { allowStale: true }) : undefined;
+      if (local !== undefined && !local.stale) return { value: this.counters.hit(local.value), stale: false };
+      const [entry, snapshot] = await Promise.all([
+        this.shared.read<T>(key, failSafe ? { allowStale: true } : undefined),
+        this.snapshots.take(plan.tags, longestLifetimeOf(plan, plan.ttlMs)),
+      ]);
+      if (entry !== undefined) this.flights.keepUnlessInvalidated(flight, () => this.local.fill(key, entry, snapshot.stamp));
+      if (entry !== undefined && !entry.stale) return { value: this.counters.hit(entry.value), stale: false };
       this.counters.misses++;
-      const { value, skipped } = await this.factories.run(factory);
-      if (skipped || value === undefined) return value;
-      if (!isRepresentable(value)) {
-        this.counters.factoryUncacheable++;
-        return value;
+      const fallback: Fallback<T> | undefined =
+        entry !== undefined
+          ? { value: entry.value, tier: 'redis' }
+          : local !== undefined
+            ? { value: local.value, tier: 'memory' }
+            : undefined;
+      // A source that just failed, or whose factory is still running late, is not asked again meanwhile.
+      if (fallback && (this.throttle.isThrottled(key) || this.flights.lateFactories.get(key) !== undefined)) {
+        return this.serveStale(key, fallback);
       }
-      this.flights.keepUnlessInvalidated(flight, () => this.writes.fill(key, value, ttlMs, tags, snapshot));
-      return value;
+      return this.callFactory(key, factory, plan, snapshot, fallback, () => flight.invalidated);
     });
   }
+
+  private async callFactory<T>(
+    key: string,
+    factory: CacheFactory<T>,
+    plan: LoadPlan,
+    snapshot: LoadSnapshot,
+    fallback: Fallback<T> | undefined,
+    invalidated: () => boolean,
+  ): Promise<LoadedValue<T>> {
+    // With a fallback at hand the soft timeout applies (the hard one if shorter); without, only the hard one.
+    const soft =
+      fallback !== undefined &&
+      plan.softTimeoutMs !== undefined &&
+      (plan.hardTimeoutMs === undefined || plan.softTimeoutMs <= plan.hardTimeoutMs);
+    const timeoutMs = soft ? plan.softTimeoutMs : plan.hardTimeoutMs;
+    let run;
+    try {
+      run = await this.factories.runWithin(factory, fallback?.value, timeoutMs);
+    } catch (error) {
+      if (fallback === undefined || !isFactoryFailure(error)) throw error;
+      this.absorbFailure(key, error, plan);
+      return this.serveStale(key, fallback);
+    }
+    if (run.settled) {
+      this.throttle.clear(key);
+      this.keep(key, run.result, plan, snapshot, invalidated());
+      return { value: run.result.value, stale: false };
+    }
+    this.counters.factoryTimeouts++;
+    this.emit('timeout', { key, timeoutMs: run.timeoutMs, soft });
+    this.finishLate(key, run.pending, plan, snapshot, invalidated);
+    if (fallback === undefined) throw new CacheFactoryTimeoutError(key, run.timeoutMs);
+    this.counters.factoryStaleServed++;
+    return this.serveStale(key, fallback);
+  }
+
+  /**
+   * A factory that failed with a fallback at hand: logged once per throttle window (no call is
+   * made within it, so no second log), counted, and the key throttled.
+   */
+  private absorbFailure(key: string, error: unknown, plan: LoadPlan): void {
+    this.counters.factoryStaleServed++;
+    this.throttle.recordFailure(key, plan.failSafeThrottleMs);
+    const thrown = error instanceof FactoryOutcome ? error.error : error;
+    this.logger.warn(
+      `factory of "${key}" failed (${describe(thrown)}): answering its stale value` +
+        (plan.failSafeThrottleMs > 0 ? `, next attempt in ${plan.failSafeThrottleMs} ms at the earliest` : ''),
+    );
+    this.emit('factory-error', { key, error: thrown });
+  }
+
+  /** A factory past its timeout goes on: its value is cached when it lands, unless the key was invalidated since its load began. */
+  private finishLate<T>(
+    key: string,
+    pending: Promise<FactoryResult<T>>,
+    plan: LoadPlan,
+    snapshot: LoadSnapshot,
+    invalidated: () => boolean,
+  ): void {
+    void this.flights.lateFactories.run(key, (late) =>
+      pending.then(
+        (result) => {
+          this.throttle.clear(key);
+          this.keep(key, result, plan, snapshot, invalidated() || late.invalidated);
+        },
+        () => undefined, // counted by the runner; its callers have had their answer
+      ),
+    );
+  }
+
+  /** A factory's value into both tiers, with the TTL and tags it asked for, unless it must not be kept. */
+  private keep<T>(key: string, result: FactoryResult<T>, plan: LoadPlan, snapshot: LoadSnapshot, invalidated: boolean): void {
+    const { value, skipped } = result;
+    if (skipped || value === undefined) return;
+    if (!isRepresentable(value)) {
+      this.counters.factoryUncacheable++;
+      return;
+    }
+    if (invalidated) {
+      // Its value may predate the invalidation: served, not kept.
+      this.flights.invalidatedLoads++;
+      return;
+    }
+    const ttlMs = result.ttlMs ?? plan.ttlMs;
+    // The snapshot's tag versions were taken for the load's tags and lifetime: other tags, or a
+    // longer life than they were kept for, and the write takes versions of its own.
+    const ownVersions = result.tags !== undefined || (result.ttlMs !== undefined && (ttlMs === 0 || ttlMs > plan.ttlMs));
+    const written = ownVersions ? { stamp: snapshot.stamp, tagVersions: undefined } : snapshot;
+    this.writes.fill(key, value, lifetimeOf(plan, ttlMs), result.tags ?? plan.tags, written);
+  }
+
+  private serveStale<T>(key: string, fallback: Fallback<T>): LoadedValue<T> {
+    this.counters.stale++;
+    this.emit('stale', { key, tier: fallback.tier });
+    return { value: fallback.value, stale: true };
+  }
+
+  /** The one place a load reports an event (see LoadEvents). */
+  private emit(event: LoadEventName, payload: LoadEvent): void {
+    this.events.emit(event, payload);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,5 +1,6 @@
 import type { LocalTier } from '../tiers/local-tier';
 import type { SharedTier } from '../tiers/shared-tier';
+import type { EntryLifetime } from '../util/entry-lifetime';
 import type { CacheFactory, FactoryRunner } from './factory-run';
 import type { InFlightLoads } from './in-flight-loads';
 import type { LoadSnapshots } from './load-snapshot';
@@ -23,7 +24,7 @@ export class RefreshStep {
   refresh<T>(
     key: string,
     factory: CacheFactory<T>,
-    ttlMs: number,
+    lifetime: number | EntryLifetime,
     tags: readonly string[],
     isUnchanged: (stored: T, fresh: T) => boolean,
   ): Promise<T> {
@@ -31,7 +32,7 @@ export class RefreshStep {
       const storedLocally = this.local.get<T>(key);
       const [storedShared, snapshot] = await Promise.all([
         storedLocally === undefined ? this.shared.read<T>(key) : undefined,
-        this.snapshots.take(tags, ttlMs),
+        this.snapshots.take(tags, lifetime),
       ]);
       const stored = storedLocally ?? storedShared?.value;
       const { value, skipped } = await this.factories.run(factory);
@@ -43,7 +44,7 @@ export class RefreshStep {
       // Loads of the key running meanwhile started before this value: they must not overwrite it.
       this.flights.loads.invalidate([key]);
       this.flights.reads.invalidate([key]);
-      await this.writes.write(key, value, ttlMs, tags, snapshot);
+      await this.writes.write(key, value, lifetime, tags, snapshot);
       return value;
     });
   }

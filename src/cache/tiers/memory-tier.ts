@@ -1,5 +1,6 @@
-import type { MemoryEntry, MemoryStore, MemoryStoreStats } from '../stores/memory.store';
+import type { MemoryEntry, MemoryReadOptions, MemoryStore, MemoryStoreStats } from '../stores/memory.store';
 import type { RedisEntry } from '../stores/redis.store';
+import type { EntryLifetime } from '../util/entry-lifetime';
 import type { LocalTier } from './local-tier';
 
 /** L1 over this process's MemoryStore. */
@@ -10,22 +11,22 @@ export class MemoryTier implements LocalTier {
     return this.store.get<T>(key);
   }
 
-  getEntry<T>(key: string): MemoryEntry<T> | undefined {
-    return this.store.getEntry<T>(key);
+  getEntry<T>(key: string, options?: MemoryReadOptions): MemoryEntry<T> | undefined {
+    return this.store.getEntry<T>(key, options);
   }
 
   tagStamp(): number {
     return this.store.tagStamp();
   }
 
-  set(key: string, value: unknown, ttlMs: number, tags: readonly string[], stamp: number | undefined): boolean {
-    return this.store.set(key, value, ttlMs, tags.length > 0 ? { tags, stamp } : undefined);
+  set(key: string, value: unknown, lifetime: number | EntryLifetime, tags: readonly string[], stamp: number | undefined): boolean {
+    return this.store.set(key, value, lifetime, tags.length > 0 ? { tags, stamp } : undefined);
   }
 
   fill<T>(key: string, entry: RedisEntry<T>, stamp: number | undefined): void {
-    const ttlMs = entry.expiresAt === 0 ? 0 : entry.expiresAt - Date.now();
-    if (entry.expiresAt !== 0 && ttlMs <= 0) return;
-    this.store.set(key, entry.value, ttlMs, entry.tags ? { tags: entry.tags, stamp } : undefined);
+    // The entry is its own lifetime: L1 keeps it until the same instant, graced as long (see StoredLifetime).
+    if (entry.expiresAt !== 0 && entry.expiresAt + entry.graceMs <= Date.now()) return;
+    this.store.set(key, entry.value, entry, entry.tags ? { tags: entry.tags, stamp } : undefined);
   }
 
   delete(key: string): boolean {

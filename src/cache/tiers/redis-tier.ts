@@ -2,7 +2,8 @@ import { ReplyError } from 'ioredis';
 import type { InvalidationBus } from '../invalidation/invalidation-bus';
 import type { L2Repairs } from '../resilience/l2-repair-journal';
 import { UnsentWrite, WriteOrder } from '../resilience/write-order';
-import type { RedisEntry, RedisRead } from '../stores/redis.store';
+import type { RedisEntry, RedisRead, RedisReadOptions } from '../stores/redis.store';
+import type { EntryLifetime } from '../util/entry-lifetime';
 import { compileGlob } from '../util/glob';
 import type { GuardedRedis } from './guarded-redis';
 import { RedisRepairs } from './redis-repairs';
@@ -56,11 +57,11 @@ export class RedisTier implements SharedTier {
     return this.redis.connected && !this.repairs.pending;
   }
 
-  async read<T>(key: string): Promise<RedisEntry<T> | undefined> {
+  async read<T>(key: string, options?: RedisReadOptions): Promise<RedisEntry<T> | undefined> {
     if (!this.readable) return undefined;
     let read: RedisRead<T>;
     try {
-      read = await this.redis.run('get', (store) => store.read<T>(key));
+      read = await this.redis.run('get', (store) => store.read<T>(key, options));
     } catch {
       this.failures++;
       return undefined;
@@ -82,10 +83,10 @@ export class RedisTier implements SharedTier {
   }
 
   /** Tag versions to stamp a value with before its load; undefined when Redis cannot say. */
-  async snapshotTags(tags: readonly string[], ttlMs: number): Promise<string[] | undefined> {
+  async snapshotTags(tags: readonly string[], lifetime: number | EntryLifetime): Promise<string[] | undefined> {
     if (tags.length === 0 || !this.redis.connected) return undefined;
     try {
-      return await this.redis.run('snapshot-tags', (store) => store.snapshotTags(tags, ttlMs));
+      return await this.redis.run('snapshot-tags', (store) => store.snapshotTags(tags, lifetime));
     } catch {
       this.failures++;
       return undefined;
@@ -96,12 +97,12 @@ export class RedisTier implements SharedTier {
   write(
     key: string,
     value: unknown,
-    ttlMs: number,
+    lifetime: number | EntryLifetime,
     tags: readonly string[],
     tagVersions?: readonly string[],
   ): Promise<SharedChange<boolean>> {
     const unsent = this.order.begin(key);
-    return this.change<boolean>({ keys: [key], reason: 'set' }, () => this.storeValue(unsent, value, ttlMs, tags, tagVersions));
+    return this.change<boolean>({ keys: [key], reason: 'set' }, () => this.storeValue(unsent, value, lifetime, tags, tagVersions));
   }
 
   /**
@@ -112,13 +113,13 @@ export class RedisTier implements SharedTier {
   fillInBackground(
     key: string,
     value: unknown,
-    ttlMs: number,
+    lifetime: number | EntryLifetime,
     tags: readonly string[],
     tagVersions?: readonly string[],
     onOversized?: () => void,
   ): void {
     const unsent = this.order.begin(key);
-    const pending: Promise<unknown> = this.attempt(() => this.storeValue(unsent, value, ttlMs, tags, tagVersions))
+    const pending: Promise<unknown> = this.attempt(() => this.storeValue(unsent, value, lifetime, tags, tagVersions))
       .then((attempt) => {
         if (attempt.done && attempt.value === false) onOversized?.();
         if (!attempt.done && !attempt.refused) this.repairs.remember({ keys: [key] });
@@ -187,7 +188,7 @@ export class RedisTier implements SharedTier {
   private async storeValue(
     unsent: UnsentWrite,
     value: unknown,
-    ttlMs: number,
+    lifetime: number | EntryLifetime,
     tags: readonly string[],
     tagVersions?: readonly string[],
   ): Promise<boolean | undefined> {
@@ -197,9 +198,9 @@ export class RedisTier implements SharedTier {
       if (removal) await removal;
       const versions =
         tags.length > 0 && tagVersions === undefined
-          ? await this.redis.run('snapshot-tags', (store) => store.snapshotTags(tags, ttlMs))
+          ? await this.redis.run('snapshot-tags', (store) => store.snapshotTags(tags, lifetime))
           : tagVersions;
-      if (!unsent.superseded) sent = this.redis.run('set', (store) => store.set(unsent.key, value, ttlMs, tags, versions));
+      if (!unsent.superseded) sent = this.redis.run('set', (store) => store.set(unsent.key, value, lifetime, tags, versions));
     } finally {
       this.order.end(unsent);
     }

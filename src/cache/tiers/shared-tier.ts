@@ -1,6 +1,7 @@
 import type { InvalidationBusStats } from '../invalidation/invalidation-bus';
 import type { Announcement } from '../invalidation/invalidation-message';
-import type { RedisEntry } from '../stores/redis.store';
+import type { RedisEntry, RedisReadOptions } from '../stores/redis.store';
+import type { EntryLifetime } from '../util/entry-lifetime';
 import type { GuardedRedisStats } from './guarded-redis';
 
 export type { Announcement };
@@ -35,9 +36,13 @@ export interface SharedTier {
   readonly readable: boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
-  read<T>(key: string): Promise<RedisEntry<T> | undefined>;
-  /** Tag versions to stamp a value with before its load; undefined when there are none or Redis cannot say. */
-  snapshotTags(tags: readonly string[], ttlMs: number): Promise<string[] | undefined>;
+  /** With `allowStale`, also an entry within its grace (`stale: true`): the fail-safe's fallback. */
+  read<T>(key: string, options?: RedisReadOptions): Promise<RedisEntry<T> | undefined>;
+  /**
+   * Tag versions to stamp a value with before its load, kept as long as the value (grace included);
+   * undefined when there are none or Redis cannot say.
+   */
+  snapshotTags(tags: readonly string[], lifetime: number | EntryLifetime): Promise<string[] | undefined>;
   /**
    * Stores a value; call it in the same tick as the L1 write. `value` false when Redis refused it as
    * oversized (the older value was deleted instead), undefined when Redis failed or a later call of
@@ -46,7 +51,7 @@ export interface SharedTier {
   write(
     key: string,
     value: unknown,
-    ttlMs: number,
+    lifetime: number | EntryLifetime,
     tags: readonly string[],
     tagVersions?: readonly string[],
   ): Promise<SharedChange<boolean>>;
@@ -54,7 +59,7 @@ export interface SharedTier {
   fillInBackground(
     key: string,
     value: unknown,
-    ttlMs: number,
+    lifetime: number | EntryLifetime,
     tags: readonly string[],
     tagVersions?: readonly string[],
     onOversized?: () => void,
