@@ -10,7 +10,7 @@ import { InvalidateStep } from './pipeline/invalidate-step';
 import { LoadSnapshots } from './pipeline/load-snapshot';
 import { NO_LOAD_EVENTS } from './pipeline/load-events';
 import { lifetimeOf, type EntryPlan, resolveEntryPlan, resolveLoadPlan } from './pipeline/load-plan';
-import { type LoadedValue, LoadStep } from './pipeline/load-step';
+import { LoadStep } from './pipeline/load-step';
 import { ReadStep } from './pipeline/read-step';
 import { RefreshStep } from './pipeline/refresh-step';
 import { WriteStep } from './pipeline/write-step';
@@ -28,7 +28,15 @@ import { assertKey, assertPattern, assertTags } from './util/keys';
 
 export type { InvalidationListener } from './invalidation/invalidation-listeners';
 export type { CacheFactory, FactoryContext } from './pipeline/factory-run';
-export type { LoadedValue } from './pipeline/load-step';
+
+/**
+ * Internal (the HTTP cache's `X-Cache: STALE`): passed to getOrSet, it is told whether the answer
+ * was a stale value served from grace. An out-parameter rather than another method, so that
+ * getOrSet stays the one entry point a test or a wrapper replaces.
+ */
+export interface LoadOutcome {
+  stale: boolean;
+}
 
 export interface CacheSetOptions {
   /** Defaults to the module's `defaultTtlMs`; 0 means no expiry. */
@@ -175,26 +183,15 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
    * called `skipCache()`. A result over `maxEntryBytes` is returned and cached in neither tier.
    * With `graceMs`, a failing or slow factory answers the stale value instead (see the options and LoadStep).
    */
-  async getOrSet<T>(key: string, factory: CacheFactory<T>, options: CacheGetOrSetOptions = {}): Promise<T> {
+  async getOrSet<T>(key: string, factory: CacheFactory<T>, options: CacheGetOrSetOptions = {}, outcome?: LoadOutcome): Promise<T> {
     assertKey(key);
     const plan = resolveLoadPlan(options, this.options);
     this.counters.gets++;
     const local = this.local.get<T>(key);
     if (local !== undefined) return this.counters.hit(local);
-    return this.loads.load(key, factory, plan);
-  }
-
-  /**
-   * `getOrSet`, saying whether the value is a stale one served from grace. Internal: for the HTTP
-   * cache, which answers `X-Cache: STALE` then.
-   */
-  async getOrSetEntry<T>(key: string, factory: CacheFactory<T>, options: CacheGetOrSetOptions = {}): Promise<LoadedValue<T>> {
-    assertKey(key);
-    const plan = resolveLoadPlan(options, this.options);
-    this.counters.gets++;
-    const local = this.local.get<T>(key);
-    if (local !== undefined) return { value: this.counters.hit(local), stale: false };
-    return this.loads.loadEntry(key, factory, plan);
+    const loaded = await this.loads.loadEntry(key, factory, plan);
+    if (outcome) outcome.stale = loaded.stale;
+    return loaded.value;
   }
 
   /**

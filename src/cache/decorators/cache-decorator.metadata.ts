@@ -1,3 +1,4 @@
+import type { LoadOptions } from '../pipeline/load-plan';
 import { KeyRenderer, TagsRenderer } from './key-source';
 
 /**
@@ -9,11 +10,15 @@ export const CACHEABLE_METADATA = 'chat-cache:cacheable';
 export const CACHE_PUT_METADATA = 'chat-cache:cache-put';
 export const CACHE_EVICT_METADATA = 'chat-cache:cache-evict';
 
-/** What @Cacheable and each @CachePut store: a key, a TTL and tags, compiled. */
+/** The options of getOrSet a decorator passes on as given (grace, jitter, timeouts, throttle), checked when it is applied. */
+export type DecoratorLoadOptions = Omit<LoadOptions, 'ttlMs' | 'tags'>;
+
+/** What @Cacheable and each @CachePut store: a key, a TTL and tags, compiled, and getOrSet's other options. */
 export interface KeyedCachePlan {
   key: KeyRenderer;
   ttlMs?: number;
   tags?: TagsRenderer;
+  load: DecoratorLoadOptions;
 }
 
 export type CacheablePlan = KeyedCachePlan;

@@ -1,8 +1,9 @@
-import { appendMethodMetadata, CACHE_PUT_METADATA, CachePutPlan } from './cache-decorator.metadata';
+import { appendMethodMetadata, CACHE_PUT_METADATA, CachePutPlan, DecoratorLoadOptions } from './cache-decorator.metadata';
 import { decoratedMethod } from './decorated-method';
-import { compileKeyedPlan, KeySource, TagsSource } from './key-source';
+import { compileKeyedPlan, KeyedDecoratorOptions, KeySource, TagsSource } from './key-source';
 
-export interface CachePutOptions<A extends unknown[] = any[]> {
+/** `graceMs` keeps the stored result past its TTL as a fail-safe fallback for @Cacheable reads; `jitterMs` spreads its expiry. */
+export interface CachePutOptions<A extends unknown[] = any[]> extends Pick<DecoratorLoadOptions, 'graceMs' | 'jitterMs'> {
   /** `session:{result.id}` or `(args, result) => ...`. */
   key: KeySource<A>;
   /** Defaults to the module's `defaultTtlMs`; 0 means no expiry. */
@@ -26,7 +27,7 @@ export interface CachePutOptions<A extends unknown[] = any[]> {
  */
 export function CachePut<A extends unknown[] = any[]>(options: CachePutOptions<NoInfer<A>>): MethodDecorator {
   const context = { decorator: '@CachePut', allowResult: true };
-  const plan: CachePutPlan = compileKeyedPlan(options as { key: KeySource; ttlMs?: number; tags?: TagsSource }, context);
+  const plan: CachePutPlan = compileKeyedPlan(options as KeyedDecoratorOptions, context);
   return (_target, propertyKey, descriptor) => {
     appendMethodMetadata(CACHE_PUT_METADATA, decoratedMethod('@CachePut', propertyKey, descriptor), plan);
   };

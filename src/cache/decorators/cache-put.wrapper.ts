@@ -12,7 +12,7 @@ export function cachePutMethod(original: AnyMethod, plan: CachePutPlan, context:
       const key = plan.key.call(this, args, result);
       const tags = plan.tags?.call(this, args, result);
       // Boxed as @Cacheable boxes it, so that a @Cacheable read of this key returns the same value.
-      await cache.set(key, boxResult(result), { ttlMs: plan.ttlMs, tags });
+      await cache.set(key, boxResult(result), { ttlMs: plan.ttlMs, tags, graceMs: plan.load.graceMs, jitterMs: plan.load.jitterMs });
     } catch (error) {
       errors.record(label, error);
     }

@@ -1,8 +1,9 @@
-import { CACHEABLE_METADATA, CacheablePlan } from './cache-decorator.metadata';
+import { CACHEABLE_METADATA, CacheablePlan, DecoratorLoadOptions } from './cache-decorator.metadata';
 import { decoratedMethod } from './decorated-method';
-import { compileKeyedPlan, KeySource, TagsSource } from './key-source';
+import { compileKeyedPlan, KeyedDecoratorOptions, KeySource, TagsSource } from './key-source';
 
-export interface CacheableOptions<A extends unknown[] = any[]> {
+/** With getOrSet's options: `graceMs`, `softTimeoutMs`, `hardTimeoutMs`, `jitterMs`, `failSafeThrottleMs` (see CacheGetOrSetOptions). */
+export interface CacheableOptions<A extends unknown[] = any[]> extends DecoratorLoadOptions {
   /** `session:{0}` or `([id]) => \`session:${id}\``; `{result}` is not available here. */
   key: KeySource<A>;
   /** Defaults to the module's `defaultTtlMs`; 0 means no expiry. */
@@ -15,7 +16,8 @@ export interface CacheableOptions<A extends unknown[] = any[]> {
  * Serves the method's result from the cache: a miss calls the method once, however many callers
  * ask for the same key at the same time (CacheService.getOrSet), and stores what it returns,
  * `null`, `0`, `''`, `false` and `undefined` included. An error thrown by the method reaches every
- * waiting caller unchanged and nothing is cached. A cache failure never fails the call: it is
+ * waiting caller unchanged and nothing is cached, unless `graceMs` keeps a stale result to answer
+ * instead (fail-safe); past `hardTimeoutMs` without one, the caller gets a CacheFactoryTimeoutError. A cache failure never fails the call: it is
  * logged and counted (CacheableMethodsExplorer.errors) and the method is called directly.
  *
  * - The decorated method becomes async: it returns a Promise even if it was synchronous.
@@ -35,7 +37,7 @@ export interface CacheableOptions<A extends unknown[] = any[]> {
  */
 export function Cacheable<A extends unknown[] = any[]>(options: CacheableOptions<NoInfer<A>>): MethodDecorator {
   const context = { decorator: '@Cacheable', allowResult: false };
-  const plan: CacheablePlan = compileKeyedPlan(options as { key: KeySource; ttlMs?: number; tags?: TagsSource }, context);
+  const plan: CacheablePlan = compileKeyedPlan(options as KeyedDecoratorOptions, context);
   return (_target, propertyKey, descriptor) => {
     const method = decoratedMethod('@Cacheable', propertyKey, descriptor);
     if (Reflect.hasOwnMetadata(CACHEABLE_METADATA, method)) {

@@ -1,3 +1,4 @@
+import { CacheFactoryTimeoutError } from '../errors';
 import { CacheablePlan } from './cache-decorator.metadata';
 import { boxResult, MethodFailure, unboxResult } from './cached-result';
 import { CachedMethodContext } from './cached-method-context';
@@ -30,11 +31,13 @@ export function cacheableMethod(original: AnyMethod, plan: CacheablePlan, contex
             throw new MethodFailure(error);
           }
         },
-        { ttlMs: plan.ttlMs, tags },
+        { ...plan.load, ttlMs: plan.ttlMs, tags },
       );
       return unboxResult(cached);
     } catch (error) {
       if (error instanceof MethodFailure) throw error.error;
+      // The method ran past hardTimeoutMs with no stale result: the answer asked for, not a cache failure to go around.
+      if (error instanceof CacheFactoryTimeoutError) throw error;
       errors.record(label, error);
       return produced ? produced.value : original.apply(this, args);
     }

@@ -1,4 +1,5 @@
-import type { KeyedCachePlan } from './cache-decorator.metadata';
+import { resolveLoadPlan } from '../pipeline/load-plan';
+import type { DecoratorLoadOptions, KeyedCachePlan } from './cache-decorator.metadata';
 import { compileKeyTemplate } from './key-template';
 
 /**
@@ -55,11 +56,31 @@ export function compileTagsSource(source: TagsSource, context: SourceContext): T
   };
 }
 
-/** The options of @Cacheable and @CachePut, compiled once at decoration time. */
-export function compileKeyedPlan(options: { key: KeySource; ttlMs?: number; tags?: TagsSource }, context: SourceContext): KeyedCachePlan {
+/** What @Cacheable and @CachePut are given. */
+export interface KeyedDecoratorOptions extends DecoratorLoadOptions {
+  key: KeySource;
+  ttlMs?: number;
+  tags?: TagsSource;
+}
+
+const NO_DEFAULTS = { defaultTtlMs: 0, graceMs: 0, jitterMs: 0, failSafeThrottleMs: 0 };
+
+/**
+ * The options of @Cacheable and @CachePut, compiled once at decoration time; a bad duration is
+ * refused there, naming the decorator, instead of failing every call.
+ */
+export function compileKeyedPlan(options: KeyedDecoratorOptions, context: SourceContext): KeyedCachePlan {
+  const { key, ttlMs, tags, graceMs, jitterMs, softTimeoutMs, hardTimeoutMs, failSafeThrottleMs } = options;
+  const load: DecoratorLoadOptions = { graceMs, jitterMs, softTimeoutMs, hardTimeoutMs, failSafeThrottleMs };
+  try {
+    resolveLoadPlan({ ttlMs, ...load }, NO_DEFAULTS);
+  } catch (error) {
+    throw new TypeError(`${context.decorator}: ${(error as Error).message}`, { cause: error });
+  }
   return {
-    key: compileKeySource(options.key, context),
-    ttlMs: options.ttlMs,
-    tags: options.tags === undefined ? undefined : compileTagsSource(options.tags, context),
+    key: compileKeySource(key, context),
+    ttlMs,
+    tags: tags === undefined ? undefined : compileTagsSource(tags, context),
+    load,
   };
 }

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, StreamableFile } from '@nestjs/common';
 import { ApplicationConfig, Reflector } from '@nestjs/core';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { CacheService, FactoryContext } from '../cache.service';
+import { CacheService, FactoryContext, LoadOutcome } from '../cache.service';
 import { FactoryOutcome } from '../util/factory-failure';
 import { CachedHttpResponse, cachedHttpResponse, isCachedHttpResponse } from './cached-http-response';
 import { HttpCacheErrorLog } from './http-cache-error-log';
@@ -12,7 +12,7 @@ import { requestCacheControl } from './request-cache-control';
 import { HeaderWritableResponse, setSharedCacheHeaders } from './shared-cache-headers';
 import { INVALID_QUERY, RouteHandler, ValidatedQueries } from './validated-query';
 
-export type HttpCacheOutcome = 'HIT' | 'MISS' | 'BYPASS';
+export type HttpCacheOutcome = 'HIT' | 'MISS' | 'BYPASS' | 'STALE';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
@@ -21,7 +21,10 @@ type HttpCacheResponse = HeaderWritableResponse;
 
 /**
  * Serves GET and HEAD responses of routes marked `@HttpCache()` from CacheService, per caller
- * (see httpCachePartition), and answers `X-Cache: HIT | MISS | BYPASS` and a strong `ETag`.
+ * (see httpCachePartition), and answers `X-Cache: HIT | MISS | BYPASS | STALE` and a strong `ETag`.
+ *
+ * - With `graceMs` (or the module's), a stored answer past its TTL is kept that long: while the
+ *   handler fails (thrown errors and 5xx, not 4xx), it answers with `X-Cache: STALE`.
  *
  * - Requests are keyed by the query the handler will receive (see ValidatedQueries): `?limit=020`
  *   is `?limit=20`. A query the route's pipes refuse is never cached: the pipes answer the 400.
@@ -124,16 +127,17 @@ export class HttpCacheInterceptor implements NestInterceptor {
       return produced;
     };
     try {
-      const setOptions = { ttlMs: options.ttlMs, tags: options.tags?.(request) };
+      const setOptions = { ttlMs: options.ttlMs, tags: options.tags?.(request), graceMs: options.graceMs };
+      const outcome: LoadOutcome = { stale: false };
       const entry = reload
         ? await this.cache.refresh(key, runHandler, { ...setOptions, isUnchanged: sameResponse })
-        : await this.cache.getOrSet(key, runHandler, setOptions);
+        : await this.cache.getOrSet(key, runHandler, setOptions, outcome);
       if (entry instanceof UncachedResult) {
         response.setHeader('X-Cache', 'BYPASS');
         return entry.result;
       }
       if (!isCachedHttpResponse(entry)) throw new TypeError(`the entry of ${where} is not a cached HTTP response`);
-      return this.send(request, response, entry, reload ? 'BYPASS' : handlerRan ? 'MISS' : 'HIT');
+      return this.send(request, response, entry, reload ? 'BYPASS' : outcome.stale ? 'STALE' : handlerRan ? 'MISS' : 'HIT');
     } catch (error) {
       if (error instanceof HandlerFailure) throw error.error;
       this.failures.record(where, error);

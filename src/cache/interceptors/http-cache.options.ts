@@ -3,6 +3,11 @@ export const HTTP_CACHE_METADATA = 'chat-cache:http-cache';
 export interface HttpCacheOptions {
   /** Defaults to the module's `defaultTtlMs`; 0 means no expiry. */
   ttlMs?: number;
+  /**
+   * How long a response is kept past its TTL (module `graceMs` when omitted): while the handler
+   * fails (a 5xx or a thrown error, not a 4xx), the kept response answers, with `X-Cache: STALE`.
+   */
+  graceMs?: number;
   /** Cache tags of the response, e.g. `(request) => [\`session:${request.params.id}\`]`. */
   tags?: (request: any) => readonly string[];
   /**
