@@ -18,6 +18,13 @@ import { SearchQuery } from './chat.types';
 export const ChatCacheManager = {
   /** Search results go stale by a new message in any session; they live shorter than the rest. */
   searchTtlMs: 60_000,
+  /**
+   * The service's loaders keep no grace of their own (the module's, CACHE_GRACE_MS, is for the HTTP
+   * cache above them): with the database failing, a loader that answered its stale value would hand
+   * the route a success, which the HTTP cache stores and labels a fresh `MISS`. Failing instead, it
+   * lets the route's graced copy answer `X-Cache: STALE`, or the 503 when there is none.
+   */
+  loaderGraceMs: 0,
 
   profileKey: (userId: string) => `user:${userId}:profile`,
   sessionKey: (sessionId: string) => `session:${sessionId}`,

@@ -78,7 +78,11 @@ export class SessionService {
     return this.loadSearch(userId, query);
   }
 
-  @Cacheable({ key: ([id]: [string]) => Keys.sessionKey(id), tags: ([id]: [string]) => Keys.tagsOfSession(id) })
+  @Cacheable({
+    key: ([id]: [string]) => Keys.sessionKey(id),
+    tags: ([id]: [string]) => Keys.tagsOfSession(id),
+    graceMs: Keys.loaderGraceMs,
+  })
   private async loadSession(sessionId: string): Promise<Session | null> {
     return this.repository.findSession(sessionId);
   }
@@ -87,6 +91,7 @@ export class SessionService {
   @Cacheable({
     key: ([id, limit, before]: [string, number, string?]) => Keys.messagesKey(id, limit, before),
     tags: ([id]: [string]) => Keys.tagsOfMessages(id),
+    graceMs: Keys.loaderGraceMs,
   })
   private async loadMessages(sessionId: string, limit: number, before?: string): Promise<MessagePage | null> {
     return this.repository.listMessages(sessionId, limit, before);
@@ -95,6 +100,7 @@ export class SessionService {
   @Cacheable({
     key: ([userId, limit]: [string, number]) => Keys.sessionsKey(userId, limit),
     tags: ([userId]: [string]) => Keys.tagsOfSessions(userId),
+    graceMs: Keys.loaderGraceMs,
   })
   private async loadSessions(userId: string, limit: number): Promise<Session[]> {
     return this.repository.listSessions(userId, limit);
@@ -104,6 +110,7 @@ export class SessionService {
     key: ([userId, query]: [string, SearchQuery]) => Keys.searchKey(userId, query),
     tags: ([userId]: [string]) => Keys.tagsOfSearch(userId),
     ttlMs: Keys.searchTtlMs,
+    graceMs: Keys.loaderGraceMs,
   })
   private async loadSearch(userId: string, query: SearchQuery): Promise<SearchHit[]> {
     return this.repository.search(userId, query);
