@@ -3,12 +3,16 @@ import { CHAT_CACHE_OPTIONS, MEMORY_STORE, REDIS_STORE } from './chat-cache.cons
 import type { ResolvedChatCacheOptions } from './chat-cache.options';
 import { CacheStats } from './cache-stats';
 import { InvalidationListener, InvalidationListeners } from './invalidation/invalidation-listeners';
+import type { CacheEventListener, CacheEventName } from './events/cache-events';
+import { emitInvalidation } from './events/invalidation-events';
+import { scopedListener } from './events/scoped-listener';
 import { CacheCounters } from './pipeline/cache-counters';
 import { CacheFactory, FactoryRunner } from './pipeline/factory-run';
 import { InFlightLoads } from './pipeline/in-flight-loads';
 import { InvalidateStep } from './pipeline/invalidate-step';
+import { loaderInScope, LoadManyStep, LoadMissing } from './pipeline/load-many-step';
+import { localFirst } from './pipeline/local-first';
 import { LoadSnapshots } from './pipeline/load-snapshot';
-import { NO_LOAD_EVENTS } from './pipeline/load-events';
 import { lifetimeOf, type EntryPlan, resolveEntryPlan, resolveLoadPlan } from './pipeline/load-plan';
 import { LoadStep } from './pipeline/load-step';
 import { ReadStep } from './pipeline/read-step';
@@ -24,10 +28,13 @@ import { LocalTier } from './tiers/local-tier';
 import { MemoryTier } from './tiers/memory-tier';
 import { NoLocalTier } from './tiers/no-local-tier';
 import { SharedTier } from './tiers/shared-tier';
-import { assertKey, assertPattern, assertTags } from './util/keys';
+import { KeyScope } from './util/key-scope';
+import { assertKey, assertKeys, assertPattern, assertTags } from './util/keys';
 
 export type { InvalidationListener } from './invalidation/invalidation-listeners';
 export type { CacheFactory, FactoryContext } from './pipeline/factory-run';
+export type { CacheEvent, CacheEventListener, CacheEventName, CacheEventTier } from './events/cache-events';
+export type { LoadMissing } from './pipeline/load-many-step';
 
 /**
  * Internal (the HTTP cache's `X-Cache: STALE`): passed to getOrSet, it is told whether the answer
@@ -72,6 +79,13 @@ export interface CacheRefreshOptions<T> extends CacheSetOptions {
   isUnchanged?: (stored: T, fresh: T) => boolean;
 }
 
+export interface CacheManyOptions {
+  /** Defaults to the module's `defaultTtlMs`; 0 means no expiry. */
+  ttlMs?: number;
+  /** The same tags for every key, or each key's own (called once per key loaded, with the key as given). */
+  tags?: readonly string[] | ((key: string) => readonly string[]);
+}
+
 /** A cached value and when it expires. */
 export interface CacheEntry<T> {
   value: T;
@@ -99,6 +113,9 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   private readonly invalidations: InvalidateStep;
   private readonly snapshots: LoadSnapshots;
   private readonly throttle: FactoryFailureThrottle;
+  private readonly batchLoads: LoadManyStep;
+  /** Where this view's keys live: the root, or a namespace (see `namespace`). */
+  private readonly scope: KeyScope = KeyScope.ROOT;
 
   constructor(
     @Inject(CHAT_CACHE_OPTIONS) private readonly options: ResolvedChatCacheOptions,
@@ -132,10 +149,17 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       this.flights,
       this.counters,
       this.throttle,
-      NO_LOAD_EVENTS, // F3's emitter (on(event)) goes here
+      // 'stale' and 'timeout' go to on(event); 'factory-error' is emitted by FactoryRunner for every failing factory.
+      {
+        emit: (event, { key, tier }) => {
+          if (event !== 'factory-error' && this.counters.events.listening[event]) this.counters.events.emit(event, { key, tier });
+        },
+      },
     );
     this.refreshes = new RefreshStep(this.local, this.shared, snapshots, factories, this.writes, this.flights);
     this.invalidations = new InvalidateStep(this.local, this.shared, this.flights, this.listeners);
+    this.batchLoads = new LoadManyStep(this.local, this.shared, snapshots, factories, this.writes, this.flights, this.counters);
+    this.listeners.add((invalidation) => emitInvalidation(this.counters.events, invalidation));
   }
 
   async onModuleInit(): Promise<void> {
@@ -154,10 +178,22 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
     assertKey(key);
+    key = this.scope.key(key);
     this.counters.gets++;
     const local = this.local.get<T>(key);
-    if (local !== undefined) return this.counters.hit(local);
+    if (local !== undefined) return this.counters.hitIn(key, 'memory', local);
     return (await this.reads.read<T>(key))?.value;
+  }
+
+  /**
+   * The values of `keys` in order, undefined for misses: L1 first, then one round trip to Redis for
+   * the rest (one MGET per hash slot on a cluster), found values kept in L1, as `get` does.
+   */
+  async getMany<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    assertKeys(keys);
+    return localFirst<T>(this.local, this.counters, this.scope.keys(keys), async (missing) =>
+      (await this.reads.readMany<T>(missing)).map((entry) => entry?.value),
+    );
   }
 
   /**
@@ -167,9 +203,10 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
    */
   async getEntry<T = unknown>(key: string): Promise<CacheEntry<T> | undefined> {
     assertKey(key);
+    key = this.scope.key(key);
     this.counters.gets++;
     const local = this.local.getEntry<T>(key);
-    if (local !== undefined) return this.counters.hit(local);
+    if (local !== undefined) return this.counters.hitIn(key, 'memory', local);
     const entry = await this.reads.read<T>(key);
     return entry && { value: entry.value, expiresAt: entry.expiresAt };
   }
@@ -185,13 +222,33 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
    */
   async getOrSet<T>(key: string, factory: CacheFactory<T>, options: CacheGetOrSetOptions = {}, outcome?: LoadOutcome): Promise<T> {
     assertKey(key);
+    key = this.scope.key(key);
     const plan = resolveLoadPlan(options, this.options);
+    plan.tags = this.scope.tags(plan.tags);
     this.counters.gets++;
     const local = this.local.get<T>(key);
-    if (local !== undefined) return this.counters.hit(local);
+    if (local !== undefined) return this.counters.hitIn(key, 'memory', local);
     const loaded = await this.loads.loadEntry(key, factory, plan);
     if (outcome) outcome.stale = loaded.stale;
     return loaded.value;
+  }
+
+  /**
+   * `getOrSet` of many keys, values in order: what the tiers lack is loaded by ONE `loadMissing`
+   * call with the missing keys, answering a Map of those it found; a key it leaves out is answered
+   * undefined and not cached. Each key is single-flight with getOrSet: a key already being loaded
+   * joins that load (and is not passed to `loadMissing`), and a getOrSet of a key this batch loads
+   * joins it. A failing `loadMissing` rejects the call, nothing is cached. `context.skipCache()`
+   * applies to the whole batch.
+   */
+  async getOrSetMany<T>(keys: readonly string[], loadMissing: LoadMissing<T>, options: CacheManyOptions = {}): Promise<(T | undefined)[]> {
+    assertKeys(keys);
+    const { ttlMs } = this.entryOptions({ ttlMs: options.ttlMs });
+    const tagsOf = this.batchTags(options.tags);
+    const load = this.scope.prefix === '' ? loadMissing : loaderInScope(this.scope, loadMissing);
+    return localFirst<T>(this.local, this.counters, this.scope.keys(keys), (missing) =>
+      this.batchLoads.loadMany<T>(missing, load, ttlMs, tagsOf),
+    );
   }
 
   /**
@@ -207,8 +264,10 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     if (!isRepresentable(value)) throw new TypeError(`cannot cache a ${typeof value} under "${key}": no tier could give it back`);
+    key = this.scope.key(key);
     this.flights.invalidate([key]);
     await this.writes.write(key, value, lifetimeOf(plan, plan.ttlMs), plan.tags, this.snapshots.now());
+    if (this.counters.events.listening.set) this.counters.events.emit('set', { key });
   }
 
   /** Deletes keys from every tier on every instance; returns how many existed (in Redis when used). */
@@ -216,25 +275,55 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     const list = typeof keys === 'string' ? [keys] : [...keys];
     list.forEach((key) => assertKey(key));
     if (list.length === 0) return 0;
-    return this.invalidations.delete(list);
+    return this.invalidations.delete(this.scope.keys(list));
   }
 
   /** Makes every entry carrying one of `tags` stale, in every tier and on every instance, in O(tags). */
   async invalidateTags(tags: readonly string[]): Promise<void> {
     assertTags(tags);
     if (tags.length === 0) return;
-    await this.invalidations.invalidateTags(tags);
+    await this.invalidations.invalidateTags(this.scope.tags(tags));
   }
 
   /** Deletes the keys matching a Redis-style glob, inside the prefix only; returns how many. */
   async invalidatePattern(pattern: string): Promise<number> {
     assertPattern(pattern);
+    pattern = this.scope.pattern(pattern);
+    assertPattern(pattern);
     return this.invalidations.deletePattern(pattern);
   }
 
-  /** Empties every tier of this cache (our prefix only: other keys in the same Redis are untouched). */
+  /**
+   * Empties every tier of this cache (our prefix only: other keys in the same Redis are untouched).
+   * A namespace's clears that namespace only: L1 and L2 by its prefix, the other instances' L1 by
+   * the bus (a pattern message).
+   */
   async clear(): Promise<void> {
-    await this.invalidations.clear();
+    if (this.scope.prefix === '') await this.invalidations.clear();
+    else await this.invalidations.deletePattern(this.scope.pattern('*'));
+  }
+
+  /**
+   * A view of this cache whose keys (and tags, and patterns) live under `<name>:`, sharing its tiers,
+   * bus, counters and loads; `clear()` clears that namespace only. A namespace of a namespace lives
+   * under `<outer>:<name>:`. Names are letters, digits, `_`, `.`, `-` (see assertNamespaceName).
+   */
+  namespace(name: string): CacheService {
+    const scope = this.scope.child(name);
+    this.counters.events.addNamespace(scope.name!);
+    // The same instance underneath (tiers, steps, counters), with its own scope: a view, not a copy.
+    const view = Object.create(this) as CacheService;
+    Object.defineProperty(view, 'scope', { value: scope });
+    return view;
+  }
+
+  /**
+   * Calls `listener` on every `event` (hit, miss, stale, set, delete, invalidate, factory-error,
+   * timeout) of this cache (of a namespace: of its keys, relative to it); returns the unsubscribe
+   * function. A listener that throws fails nothing (counted in `stats().listenerErrors`).
+   */
+  on(event: CacheEventName, listener: CacheEventListener): () => void {
+    return this.counters.events.on(event, this.scope.prefix === '' ? listener : scopedListener(this.scope, listener));
   }
 
   /**
@@ -247,7 +336,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   async refresh<T>(key: string, factory: CacheFactory<T>, options: CacheRefreshOptions<T> = {}): Promise<T> {
     assertKey(key);
     const plan = this.entryOptions(options);
-    return this.refreshes.refresh(key, factory, lifetimeOf(plan, plan.ttlMs), plan.tags, options.isUnchanged ?? Object.is);
+    return this.refreshes.refresh(this.scope.key(key), factory, lifetimeOf(plan, plan.ttlMs), plan.tags, options.isUnchanged ?? Object.is);
   }
 
   /**
@@ -293,13 +382,23 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
         staleServed: factoryStaleServed,
         timeouts: factoryTimeouts,
       },
-      listenerErrors: this.listeners.errors,
+      listenerErrors: this.listeners.errors + this.counters.events.errors,
     };
   }
 
-  /** The TTL, grace, jitter and tags of an entry, checked, with the module's defaults. */
+  /** The TTL, grace, jitter and tags of an entry, checked, with the module's defaults, its tags in this view's scope. */
   private entryOptions(options: CacheSetOptions): EntryPlan {
-    return resolveEntryPlan(options, this.options);
+    const plan = resolveEntryPlan(options, this.options);
+    return { ...plan, tags: this.scope.tags(plan.tags) };
+  }
+
+  /** The tags of each key of a getOrSetMany, checked when a key is loaded, in this view's scope. */
+  private batchTags(tags: CacheManyOptions['tags']): (key: string) => readonly string[] {
+    if (typeof tags !== 'function') {
+      const same = this.entryOptions({ tags }).tags;
+      return () => same;
+    }
+    return (key) => this.entryOptions({ tags: tags(this.scope.relative(key)) }).tags;
   }
 }
 

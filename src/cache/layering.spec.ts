@@ -7,12 +7,13 @@
  *   4. stores/                               the drivers: MemoryStore, RedisStore, codec, tag versions
  *   5. invalidation/                         the bus, its messages, the listeners of this process
  *   6. telemetry/                            timings for whoever listens
- *   7. tiers/                                the tiers as the pipeline sees them (RedisTier wraps the
+ *   7. events/                               `on(event)`: the emitter, invalidations as events
+ *   8. tiers/                                the tiers as the pipeline sees them (RedisTier wraps the
  *                                            driver with the guard and the repair journal; null tiers)
- *   8. pipeline/                             the steps of a read, a load, a write, a removal
- *   9. cache.service.ts, cache-stats.ts      the facade
- *  10. compat/, decorators/, interceptors/   built on CacheService
- *  11. the module, its providers, index.ts
+ *   9. pipeline/                             the steps of a read, a load, a write, a removal
+ *  10. cache.service.ts, cache-stats.ts      the facade
+ *  11. compat/, decorators/, interceptors/   built on CacheService
+ *  12. the module, its providers, index.ts
  *
  * This spec reads every import of src/cache/**\/*.ts and fails on a cycle between folders (each
  * file directly in src/cache counts as a unit of its own), and on any import of src/chat: the

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import request from 'supertest';
+import { CacheService } from '../../src/cache';
+import type { CacheCounters } from '../../src/cache/pipeline/cache-counters';
 import { CHAT_DATABASE } from '../../src/chat/database/chat-database.provider';
 import { bearer, ChatApp, startChatApp } from '../support/chat-app';
 import { parsePrometheus } from '../support/prometheus-text';
@@ -87,6 +89,18 @@ describe('/metrics counts', () => {
     app.app.get<Database.Database>(CHAT_DATABASE).exec('ALTER TABLE sessions RENAME TO sessions_gone');
     await request(app.http).get(`/sessions/${randomUUID()}`).set(bearer(token)).expect(500);
     expect((await scrape()).get('chat_cache_factory_errors_total')).toBeGreaterThan(0);
+  });
+
+  it('counts stale answers and factory timeouts from the cache events (series at 0 before any)', async () => {
+    const before = await scrape();
+    expect([before.get('chat_cache_stale_total'), before.get('chat_cache_factory_timeouts_total')]).toEqual([0, 0]);
+    // The load step emits these (grace, timeouts); here the cache's own emitter stands in for it.
+    const events = (app.app.get(CacheService) as unknown as { counters: CacheCounters }).counters.events;
+    events.emit('stale', { key: 'k', tier: 'redis' });
+    events.emit('stale', { key: 'k', tier: 'memory' });
+    events.emit('timeout', { key: 'k' });
+    const after = await scrape();
+    expect([after.get('chat_cache_stale_total'), after.get('chat_cache_factory_timeouts_total')]).toEqual([2, 1]);
   });
 
   it('has no lifetime hit-ratio gauge, only the counters a windowed ratio is computed from', async () => {

@@ -1,4 +1,9 @@
-/** The totals `CacheService.stats()` reports, counted by the pipeline's steps. */
+import { CacheEvents, CacheEventTier } from '../events/cache-events';
+
+/**
+ * The totals `CacheService.stats()` reports, counted by the pipeline's steps, and the events
+ * (`CacheService.on`) emitted where they are counted.
+ */
 export class CacheCounters {
   gets = 0;
   hits = 0;
@@ -12,6 +17,7 @@ export class CacheCounters {
   factoryStaleServed = 0;
   /** Factories that ran past a soft or hard timeout. */
   factoryTimeouts = 0;
+  readonly events = new CacheEvents();
 
   hit<T>(value: T): T {
     this.hits++;
@@ -20,6 +26,20 @@ export class CacheCounters {
 
   miss<T>(value: T): T {
     this.misses++;
+    return value;
+  }
+
+  /** A hit of `key` in `tier`, told to the `hit` listeners if there are any. */
+  hitIn<T>(key: string, tier: CacheEventTier, value: T): T {
+    this.hits++;
+    if (this.events.listening.hit) this.events.emit('hit', { key, tier });
+    return value;
+  }
+
+  /** A miss of `key` in every tier, told to the `miss` listeners if there are any. */
+  missOf<T>(key: string, value: T): T {
+    this.misses++;
+    if (this.events.listening.miss) this.events.emit('miss', { key });
     return value;
   }
 }

@@ -72,13 +72,17 @@ const TIMED_OUT = Symbol('timed out');
 export class FactoryRunner {
   constructor(private readonly counters: CacheCounters) {}
 
-  async run<T>(factory: CacheFactory<T>, stale?: T): Promise<FactoryResult<T>> {
+  /** `stale`: the factory context's stale value; `keys`: what the factory loads, named in the `factory-error` events of its failure. */
+  async run<T>(factory: CacheFactory<T>, stale?: T, keys: readonly string[] = []): Promise<FactoryResult<T>> {
     this.counters.factoryCalls++;
     const context = new LoadContext<T>(stale);
     try {
       return context.resultOf(await factory(context));
     } catch (error) {
-      if (isFactoryFailure(error)) this.counters.factoryErrors++;
+      if (isFactoryFailure(error)) {
+        this.counters.factoryErrors++;
+        if (this.counters.events.listening['factory-error']) for (const key of keys) this.counters.events.emit('factory-error', { key });
+      }
       throw error;
     }
   }
@@ -88,8 +92,13 @@ export class FactoryRunner {
    * cancelled (a promise cannot be), it goes on and its result is handed back as `pending`. An error
    * thrown before the timeout is thrown here.
    */
-  async runWithin<T>(factory: CacheFactory<T>, stale: T | undefined, timeoutMs: number | undefined): Promise<BoundedFactoryRun<T>> {
-    const pending = this.run(factory, stale);
+  async runWithin<T>(
+    factory: CacheFactory<T>,
+    stale: T | undefined,
+    timeoutMs: number | undefined,
+    keys: readonly string[] = [],
+  ): Promise<BoundedFactoryRun<T>> {
+    const pending = this.run(factory, stale, keys);
     if (timeoutMs === undefined) return { settled: true, result: await pending };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<typeof TIMED_OUT>((resolve) => {

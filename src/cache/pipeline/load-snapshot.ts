@@ -30,4 +30,16 @@ export class LoadSnapshots {
     const stamp = this.local.tagStamp();
     return { stamp, tagVersions: await this.shared.snapshotTags(tags, lifetime) };
   }
+
+  /** `take` for a batch of loads (getOrSetMany), one snapshot per entry of `tagsOfEach`, each distinct tag read once. */
+  async takeMany(tagsOfEach: readonly (readonly string[])[], ttlMs: number): Promise<LoadSnapshot[]> {
+    const stamp = this.local.tagStamp();
+    const tags = [...new Set(tagsOfEach.flat())];
+    const versions = tags.length === 0 ? undefined : await this.shared.snapshotTags(tags, ttlMs);
+    const versionOf = new Map(versions?.map((version, i) => [tags[i], version]));
+    return tagsOfEach.map((own) => ({
+      stamp,
+      tagVersions: versions === undefined || own.length === 0 ? undefined : own.map((tag) => versionOf.get(tag)!),
+    }));
+  }
 }

@@ -61,14 +61,14 @@ export class LoadStep {
     return this.flights.loads.run<LoadedValue<T>>(key, async (flight) => {
       const failSafe = plan.graceMs > 0;
       const local = failSafe ? this.local.getEntry<T>(key, { allowStale: true }) : undefined;
-      if (local !== undefined && !local.stale) return { value: this.counters.hit(local.value), stale: false };
+      if (local !== undefined && !local.stale) return { value: this.counters.hitIn(key, 'memory', local.value), stale: false };
       const [entry, snapshot] = await Promise.all([
         this.shared.read<T>(key, failSafe ? { allowStale: true } : undefined),
         this.snapshots.take(plan.tags, longestLifetimeOf(plan, plan.ttlMs)),
       ]);
       if (entry !== undefined) this.flights.keepUnlessInvalidated(flight, () => this.local.fill(key, entry, snapshot.stamp));
-      if (entry !== undefined && !entry.stale) return { value: this.counters.hit(entry.value), stale: false };
-      this.counters.misses++;
+      if (entry !== undefined && !entry.stale) return { value: this.counters.hitIn(key, 'redis', entry.value), stale: false };
+      this.counters.missOf(key, undefined);
       const fallback: Fallback<T> | undefined =
         entry !== undefined
           ? { value: entry.value, tier: 'redis' }
@@ -99,7 +99,7 @@ export class LoadStep {
     const timeoutMs = soft ? plan.softTimeoutMs : plan.hardTimeoutMs;
     let run;
     try {
-      run = await this.factories.runWithin(factory, fallback?.value, timeoutMs);
+      run = await this.factories.runWithin(factory, fallback?.value, timeoutMs, [key]);
     } catch (error) {
       if (fallback === undefined || !isFactoryFailure(error)) throw error;
       this.absorbFailure(key, error, plan);
@@ -171,6 +171,7 @@ export class LoadStep {
     const ownVersions = result.tags !== undefined || (result.ttlMs !== undefined && (ttlMs === 0 || ttlMs > plan.ttlMs));
     const written = ownVersions ? { stamp: snapshot.stamp, tagVersions: undefined } : snapshot;
     this.writes.fill(key, value, lifetimeOf(plan, ttlMs), result.tags ?? plan.tags, written);
+    if (this.counters.events.listening.set) this.counters.events.emit('set', { key });
   }
 
   private serveStale<T>(key: string, fallback: Fallback<T>): LoadedValue<T> {

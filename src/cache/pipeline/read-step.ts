@@ -20,9 +20,34 @@ export class ReadStep {
     return this.flights.reads.run<RedisEntry<T> | undefined>(key, async (flight) => {
       const snapshot = this.snapshots.now();
       const entry = await this.shared.read<T>(key);
-      if (entry === undefined) return this.counters.miss(undefined);
+      if (entry === undefined) return this.counters.missOf(key, undefined);
       this.flights.keepUnlessInvalidated(flight, () => this.local.fill(key, entry, snapshot.stamp));
-      return this.counters.hit(entry);
+      return this.counters.hitIn(key, 'redis', entry);
     });
+  }
+
+  /**
+   * `read` of many keys after their L1 misses, in order: a key already being read joins that read,
+   * the others go to L2 in one batch (one MGET per hash slot), each coalesced as `read` is, so that
+   * a concurrent `get` of one of them joins the batch.
+   */
+  readMany<T>(keys: readonly string[]): Promise<(RedisEntry<T> | undefined)[]> {
+    if (!this.shared.readable) return Promise.resolve(keys.map((key) => this.counters.missOf(key, undefined)));
+    const snapshot = this.snapshots.now();
+    const batchKeys: string[] = [];
+    let sendBatch!: (reads: Promise<(RedisEntry<T> | undefined)[]>) => void;
+    const batch = new Promise<(RedisEntry<T> | undefined)[]>((resolve) => (sendBatch = resolve));
+    const answers = keys.map((key) =>
+      this.flights.reads.run<RedisEntry<T> | undefined>(key, async (flight) => {
+        // Runs now, up to its first await: the key joins the batch before it is sent.
+        const index = batchKeys.push(key) - 1;
+        const entry = (await batch)[index];
+        if (entry === undefined) return this.counters.missOf(key, undefined);
+        this.flights.keepUnlessInvalidated(flight, () => this.local.fill(key, entry, snapshot.stamp));
+        return this.counters.hitIn(key, 'redis', entry);
+      }),
+    );
+    sendBatch(batchKeys.length === 0 ? Promise.resolve([]) : this.shared.readMany<T>(batchKeys));
+    return Promise.all(answers);
   }
 }

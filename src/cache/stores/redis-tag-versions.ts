@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from './redis-client.factory';
+import { multiGet } from './redis-multi-get';
 
 /**
  * Tag invalidation in Redis in O(number of tags), whatever the number of tagged entries.
@@ -61,6 +62,14 @@ export class RedisTagVersions {
   /** The current versions of `tags`, `null` for a tag without a version key. */
   current(tags: readonly string[]): Promise<(string | null)[]> {
     return Promise.all(tags.map((tag) => this.client.get(this.keyOf(tag))));
+  }
+
+  /** `current` in one round trip (MGET; one per hash slot on a cluster), for a batch read. */
+  currentMany(tags: readonly string[]): Promise<(string | null)[]> {
+    return multiGet(
+      this.client,
+      tags.map((tag) => this.keyOf(tag)),
+    );
   }
 
   async invalidate(tags: readonly string[]): Promise<void> {

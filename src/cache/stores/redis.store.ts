@@ -10,6 +10,7 @@ import { RedisTagVersions } from './redis-tag-versions';
 import { encodedBytesExceed } from './encoded-size';
 import { encodeValue } from './value-codec';
 import { removeUndecodable } from './undecodable-removal';
+import { multiGet } from './redis-multi-get';
 
 const SCAN_COUNT = 1_000;
 
@@ -50,6 +51,13 @@ export interface RedisEntry<T> extends StoredLifetime {
 
 /** What a read found: an entry, nothing, or a value under our prefix that is not ours to decode. */
 export type RedisRead<T> = { entry: RedisEntry<T> } | { entry: undefined; undecodable?: { raw: string | undefined } };
+
+/** A raw value found under a key: `record` undefined when it is not ours to decode. */
+interface Found {
+  raw: string | undefined;
+  record: RedisRecord | undefined;
+  stale: boolean;
+}
 
 export interface RedisReadOptions {
   /** Also answer an entry past its TTL but within its grace window, with `stale: true`. */
@@ -123,7 +131,50 @@ export class RedisStore {
    */
   async read<T = unknown>(key: string, options?: RedisReadOptions): Promise<RedisRead<T>> {
     assertKey(key);
-    const found = await this.readFresh(key, options?.allowStale === true);
+    let found = await this.readFound(key, options?.allowStale === true);
+    const tags = found?.record?.tags;
+    if (tags !== undefined && !this.tagsCurrent(found!.record!, await this.tagVersions.current(tags))) found = undefined;
+    return this.readOf<T>(found);
+  }
+
+  /**
+   * `read` of many keys in one round trip (MGET; one per hash slot on a cluster), then one more for
+   * the versions of every tag the entries found carry, each tag fetched once. A key holding another
+   * client's list or hash reads as absent here (MGET answers nil for it), not as undecodable.
+   */
+  async readMany<T = unknown>(keys: readonly string[], options?: RedisReadOptions): Promise<RedisRead<T>[]> {
+    keys.forEach((key) => assertKey(key));
+    const allowStale = options?.allowStale === true;
+    const raws = await multiGet(
+      this.client,
+      keys.map((key) => this.fullKey(key)),
+    );
+    const found = raws.map((raw) => this.parseFound(raw, allowStale));
+    const tags = [...new Set(found.flatMap((entry) => entry?.record?.tags ?? []))];
+    const versions = tags.length === 0 ? [] : await this.tagVersions.currentMany(tags);
+    const versionOf = new Map(tags.map((tag, i) => [tag, versions[i]]));
+    return found.map((entry) => {
+      const record = entry?.record;
+      if (
+        record?.tags !== undefined &&
+        !this.tagsCurrent(
+          record,
+          record.tags.map((tag) => versionOf.get(tag) ?? null),
+        )
+      ) {
+        return this.readOf<T>(undefined);
+      }
+      return this.readOf<T>(entry);
+    });
+  }
+
+  /** Removes a value `read` found undecodable, unless it changed since it was read. */
+  async removeUndecodable(key: string, raw: string | undefined): Promise<void> {
+    this.counters.deletes += await removeUndecodable(this.client, this.fullKey(key), raw);
+  }
+
+  /** What a found record (tags already checked) reads as: its entry, or a value not ours to decode. */
+  private readOf<T>(found: Found | undefined): RedisRead<T> {
     if (found === undefined) return { entry: undefined };
     if (found.record === undefined) return this.undecodable(found.raw);
     let value: T;
@@ -140,19 +191,8 @@ export class RedisStore {
     return { entry: { value, expiresAt, ttlMs, graceMs, stale: found.stale, tags } };
   }
 
-  /** Removes a value `read` found undecodable, unless it changed since it was read. */
-  async removeUndecodable(key: string, raw: string | undefined): Promise<void> {
-    this.counters.deletes += await removeUndecodable(this.client, this.fullKey(key), raw);
-  }
-
-  /**
-   * The raw record of `key` if it is fresh (or, with `allowStale`, within grace); `record` undefined
-   * when its header is not ours (or `raw` when it is not a string).
-   */
-  private async readFresh(
-    key: string,
-    allowStale: boolean,
-  ): Promise<{ raw: string | undefined; record: RedisRecord | undefined; stale: boolean } | undefined> {
+  /** The raw record of `key` if it is fresh (or, with `allowStale`, within grace), its tags not checked yet. */
+  private async readFound(key: string, allowStale: boolean): Promise<Found | undefined> {
     let raw: string | null;
     try {
       raw = await this.client.get(this.fullKey(key));
@@ -161,6 +201,14 @@ export class RedisStore {
       if (error instanceof Error && error.message.startsWith('WRONGTYPE')) return { raw: undefined, record: undefined, stale: false };
       throw error;
     }
+    return this.parseFound(raw, allowStale);
+  }
+
+  /**
+   * A raw value as a record: undefined when absent or past what the read allows (a miss, counted);
+   * `record` undefined when its header is not ours.
+   */
+  private parseFound(raw: string | null, allowStale: boolean): Found | undefined {
     if (raw === null) {
       this.counters.misses++;
       return undefined;
@@ -178,15 +226,17 @@ export class RedisStore {
       this.counters.misses++;
       return undefined;
     }
-    if (record.tags !== undefined) {
-      const current = await this.tagVersions.current(record.tags);
-      if (current.some((version, i) => version === null || version !== record.tagVersions?.[i])) {
-        this.counters.tagInvalidations++;
-        this.counters.misses++;
-        return undefined;
-      }
-    }
     return { raw, record, stale };
+  }
+
+  /** Whether every tag of `record` still has the version its load began with (a miss, counted, if not). */
+  private tagsCurrent(record: RedisRecord, current: readonly (string | null)[]): boolean {
+    if (current.some((version, i) => version === null || version !== record.tagVersions?.[i])) {
+      this.counters.tagInvalidations++;
+      this.counters.misses++;
+      return false;
+    }
+    return true;
   }
 
   private undecodable<T>(raw: string | undefined): RedisRead<T> {
@@ -195,8 +245,20 @@ export class RedisStore {
     return { entry: undefined, undecodable: { raw } };
   }
 
+  /** The values of `keys` in order, undefined for misses, in one round trip (see `readMany`); undecodable ones removed. */
   async mget<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]> {
-    return Promise.all(keys.map((key) => this.get<T>(key)));
+    const reads = await this.readMany<T>(keys);
+    await Promise.all(
+      reads.map(async (read, i) => {
+        if (read.entry !== undefined || !read.undecodable) return;
+        try {
+          await this.removeUndecodable(keys[i], read.undecodable.raw);
+        } catch {
+          // The next read of the key tries again; the read stays a miss either way.
+        }
+      }),
+    );
+    return reads.map((read) => read.entry?.value);
   }
 
   /**

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { InvalidationReason } from '../invalidation/invalidation-message';
 
 /** What a call to Redis did, as `RedisStore` names it. */
-export type L2Operation = 'get' | 'set' | 'delete' | 'snapshot-tags' | 'invalidate-tags' | 'delete-pattern' | 'publish';
+export type L2Operation = 'get' | 'get-many' | 'set' | 'delete' | 'snapshot-tags' | 'invalidate-tags' | 'delete-pattern' | 'publish';
 /** `rejected`: the circuit was open and Redis was not called. */
 export type L2Outcome = 'ok' | 'error' | 'timeout' | 'rejected';
 

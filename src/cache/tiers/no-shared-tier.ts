@@ -14,6 +14,10 @@ export class NoSharedTier implements SharedTier {
     return undefined;
   }
 
+  async readMany(keys: readonly string[]): Promise<undefined[]> {
+    return keys.map(() => undefined);
+  }
+
   async snapshotTags(): Promise<undefined> {
     return undefined;
   }

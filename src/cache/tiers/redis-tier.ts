@@ -70,6 +70,25 @@ export class RedisTier implements SharedTier {
     return read.entry;
   }
 
+  /** One guarded call for the batch (one deadline, one breaker outcome), whatever the number of slots. */
+  async readMany<T>(keys: readonly string[]): Promise<(RedisEntry<T> | undefined)[]> {
+    const misses = (): undefined[] => keys.map(() => undefined);
+    if (!this.readable || keys.length === 0) return misses();
+    let reads: RedisRead<T>[];
+    try {
+      reads = await this.redis.run('get-many', (store) => store.readMany<T>(keys));
+    } catch {
+      this.failures++;
+      return misses();
+    }
+    await Promise.all(
+      reads.map((read, i) =>
+        read.entry === undefined && read.undecodable ? this.removeUndecodable(keys[i], read.undecodable.raw) : undefined,
+      ),
+    );
+    return reads.map((read) => read.entry);
+  }
+
   /**
    * A value we cannot decode is a miss, and removed: a failed removal is a Redis failure (the
    * guard counts it), but the read stays a miss either way, and the next read tries again.

@@ -43,6 +43,8 @@ export interface SharedTier {
    * undefined when there are none or Redis cannot say.
    */
   snapshotTags(tags: readonly string[], lifetime: number | EntryLifetime): Promise<string[] | undefined>;
+  /** `read` of many keys in one round trip (one MGET per hash slot), in order; a failure is a miss of every key. */
+  readMany<T>(keys: readonly string[]): Promise<(RedisEntry<T> | undefined)[]>;
   /**
    * Stores a value; call it in the same tick as the L1 write. `value` false when Redis refused it as
    * oversized (the older value was deleted instead), undefined when Redis failed or a later call of

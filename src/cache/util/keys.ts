@@ -49,3 +49,9 @@ export function assertTags(tags: unknown): asserts tags is readonly string[] {
 function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? 'an array' : String(value);
 }
+
+/** Rejects what cannot be a list of cache keys (getMany, getOrSetMany). */
+export function assertKeys(keys: unknown): asserts keys is readonly string[] {
+  if (!Array.isArray(keys)) throw new TypeError(`cache keys must be an array of keys (got ${describe(keys)})`);
+  for (const key of keys) assertKey(key);
+}

@@ -7,11 +7,12 @@ import { METRICS_REGISTRY } from './metrics-registry';
 /**
  * Exposes the cache to Prometheus: the counters of `CacheService.stats()`, read at scrape time
  * (so the cache keeps plain counters and knows nothing of Prometheus), and two histograms fed by
- * `CacheTelemetry`: Redis call latency, and the delivery lag of invalidation bus messages.
+ * `CacheTelemetry`: Redis call latency, and the delivery lag of invalidation bus messages; and
+ * counters of what the cache's events (`CacheService.on`) tell and `stats()` does not count.
  */
 @Injectable()
 export class CacheMetrics implements OnModuleDestroy {
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: Array<() => void>;
   private snapshot: { stats: CacheStats; absorbed: AbsorbedErrors } | undefined;
 
   constructor(
@@ -41,14 +42,28 @@ export class CacheMetrics implements OnModuleDestroy {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers: [registry],
     });
-    this.unsubscribe = telemetry.subscribe({
-      l2Call: ({ operation, outcome, durationMs }) => l2Duration.observe({ operation, outcome }, durationMs / 1000),
-      busDelivery: ({ reason, lagMs }) => busLag.observe({ reason }, lagMs / 1000),
+    const stale = new Counter({
+      name: 'chat_cache_stale_total',
+      help: 'Answers served past their TTL from the grace window (fail-safe: the factory failed or timed out)',
+      registers: [registry],
     });
+    const timeouts = new Counter({
+      name: 'chat_cache_factory_timeouts_total',
+      help: 'Factory calls that ran past their soft or hard timeout',
+      registers: [registry],
+    });
+    this.unsubscribe = [
+      telemetry.subscribe({
+        l2Call: ({ operation, outcome, durationMs }) => l2Duration.observe({ operation, outcome }, durationMs / 1000),
+        busDelivery: ({ reason, lagMs }) => busLag.observe({ reason }, lagMs / 1000),
+      }),
+      cache.on('stale', () => stale.inc()),
+      cache.on('timeout', () => timeouts.inc()),
+    ];
   }
 
   onModuleDestroy(): void {
-    this.unsubscribe();
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
   }
 
   /**
