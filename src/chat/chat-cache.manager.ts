@@ -30,7 +30,12 @@ export const ChatCacheManager = {
   sessionKey: (sessionId: string) => `session:${sessionId}`,
   messagesKey: (sessionId: string, limit: number, before: string | undefined) =>
     `session:${sessionId}:messages:${limit}:${before ?? 'newest'}`,
-  sessionsKey: (userId: string, limit: number) => `user:${userId}:sessions:${limit}`,
+  /**
+   * The ids of a user's newest sessions (the sessions themselves are in their own entries). Not
+   * `user:<id>:sessions:<limit>`, which held whole sessions before: during a rolling deploy the two
+   * versions share Redis, and neither may read the other's value as its own.
+   */
+  sessionIdsKey: (userId: string, limit: number) => `user:${userId}:session-ids:${limit}`,
   searchKey: (userId: string, query: SearchQuery) => `user:${userId}:search:${stableHash(query)}`,
 
   userScope: (userId: string) => `user:${userId}`,

@@ -2,6 +2,7 @@ import { BadRequestException, HttpException, Injectable, Logger, NotFoundExcepti
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { unknownUser } from '../auth';
 import { Cacheable } from '../cache';
+import { CachedSessions } from './cached-sessions';
 import { ChatCacheManager as Keys } from './chat-cache.manager';
 import { ChatEvents, MessageCreatedEvent, SessionEvent } from './chat.events';
 import { ChatRepository } from './chat.repository';
@@ -25,6 +26,7 @@ export class SessionService {
   constructor(
     private readonly repository: ChatRepository,
     private readonly events: EventEmitter2,
+    private readonly cachedSessions: CachedSessions,
   ) {}
 
   async createSession(userId: string, title: string): Promise<Session> {
@@ -69,8 +71,10 @@ export class SessionService {
     return page;
   }
 
-  listSessions(userId: string, limit: number): Promise<Session[]> {
-    return this.loadSessions(userId, limit);
+  /** The ids from the list's own entry, the sessions from theirs (shared with their details). */
+  async listSessions(userId: string, limit: number): Promise<Session[]> {
+    const sessions = await this.cachedSessions.inOrder(await this.loadSessionIds(userId, limit));
+    return sessions.filter((session) => session.userId === userId);
   }
 
   async search(userId: string, query: SearchQuery): Promise<SearchHit[]> {
@@ -98,12 +102,12 @@ export class SessionService {
   }
 
   @Cacheable({
-    key: ([userId, limit]: [string, number]) => Keys.sessionsKey(userId, limit),
+    key: ([userId, limit]: [string, number]) => Keys.sessionIdsKey(userId, limit),
     tags: ([userId]: [string]) => Keys.tagsOfSessions(userId),
     graceMs: Keys.loaderGraceMs,
   })
-  private async loadSessions(userId: string, limit: number): Promise<Session[]> {
-    return this.repository.listSessions(userId, limit);
+  private async loadSessionIds(userId: string, limit: number): Promise<string[]> {
+    return this.repository.listSessionIds(userId, limit);
   }
 
   @Cacheable({
