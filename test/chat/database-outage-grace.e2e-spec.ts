@@ -6,6 +6,7 @@ import { bearer, ChatApp, startChatApp } from '../support/chat-app';
 import { chatModes } from '../support/chat-modes';
 import { DatabaseFault, diskReadError } from '../support/database-fault';
 import { Call, expectUnavailable } from '../support/expect-unavailable';
+import { parsePrometheus } from '../support/prometheus-text';
 import { RedisServer } from '../support/redis-server';
 
 /**
@@ -53,6 +54,9 @@ describe.each(chatModes())('grace while the database fails ($name)', (mode) => {
 
   afterEach(() => fault.heal());
 
+  const staleAnswers = async () =>
+    parsePrometheus((await request(app.http).get('/metrics').expect(200)).text).get('chat_cache_stale_total') ?? 0;
+
   it(
     'cached GETs past their TTL answer 200 STALE with their last answer; uncached ones and writes 503 within 5 s; nothing lost after',
     async () => {
@@ -75,6 +79,7 @@ describe.each(chatModes())('grace while the database fails ($name)', (mode) => {
       for (const read of reads) answers.push((await seen(read)).body);
       await pastTtl();
 
+      const staleBefore = await staleAnswers();
       fault.fail(diskReadError());
       for (const [i, read] of reads.entries()) expect(await seen(read)).toEqual({ status: 200, cache: 'STALE', body: answers[i] });
       const refused: Call[] = [
@@ -85,6 +90,8 @@ describe.each(chatModes())('grace while the database fails ($name)', (mode) => {
       ];
       for (const call of refused) await expectUnavailable(call);
       expect((await request(app.http).get('/health/ready')).status).toBe(503);
+      // One stale answer per graced GET, counted where an operator looks.
+      expect((await staleAnswers()) - staleBefore).toBe(reads.length);
 
       fault.heal();
       await request(app.http).get('/health/ready').expect(200);
