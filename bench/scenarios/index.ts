@@ -9,6 +9,7 @@ import { httpScenario } from './07-http';
 import { scenario08 } from './08-memory-footprint';
 import { scenario09 } from './09-estimate-vs-heap';
 import { getManyScenario } from './10-get-many';
+import { failSafeScenario } from './10-fail-safe';
 
 /** Every scenario of `npm run bench`, in the order of issue #4's table. */
 export const scenarios: BenchScenario[] = [
@@ -22,4 +23,5 @@ export const scenarios: BenchScenario[] = [
   scenario08,
   scenario09,
   getManyScenario,
+  failSafeScenario,
 ];

@@ -10,6 +10,7 @@ export type {
   CacheEventName,
   CacheEventTier,
   CacheFactory,
+  CacheGetOrSetOptions,
   CacheManyOptions,
   CacheRefreshOptions,
   CacheSetOptions,
