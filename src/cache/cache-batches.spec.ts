@@ -77,4 +77,15 @@ describe('CacheService batches, namespaces and events (memory driver)', () => {
     expect(root).toEqual(['n:k@memory/n', 'n:k@memory/n', 'n:k@memory/n']);
     expect(scoped).toEqual(['k', 'k', 'k']);
   });
+
+  it('a namespace listener hears its own invalidations, relative to it, and the clears of the whole cache', async () => {
+    const seen: string[] = [];
+    cache.namespace('n').on('invalidate', (event) => seen.push(`${event.key}/${event.reason}`));
+    cache.namespace('n').on('delete', (event) => seen.push(`${event.key}/delete`));
+    await cache.namespace('n').invalidateTags(['t']);
+    await cache.namespace('other').invalidateTags(['t']);
+    await cache.namespace('n').delete('k');
+    await cache.clear();
+    expect(seen).toEqual(['t/tags', 'k/delete', '*/clear']);
+  });
 });

@@ -59,7 +59,7 @@ describe('the npm package nestjs-chat-cache, installed into a fresh Nest 11 app'
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual(
       ['@nestjs/cache-manager', '@nestjs/common', '@nestjs/core', 'cache-manager', 'keyv', 'reflect-metadata', 'rxjs'].sort(),
     );
-    expect(Object.keys(manifest.dependencies).sort()).toEqual(['cache-manager-ioredis-yet', 'ioredis']);
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['cache-manager-ioredis-yet', 'cluster-key-slot', 'ioredis']);
   });
 
   it('installs one copy of @nestjs/core (two would break Nest at runtime: Reflector cannot be resolved)', async () => {
