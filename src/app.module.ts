@@ -21,6 +21,8 @@ export class AppModule {
             driver: cache.driver,
             keyPrefix: cache.keyPrefix,
             defaultTtlMs: cache.defaultTtlMs,
+            // Every entry of this app is the chat's own: all of them outlive a database outage by it.
+            graceMs: cache.graceMs,
             memory: cache.memory,
             redis: cache.redis,
           }),

@@ -28,6 +28,6 @@ describe('ChatCacheManager', () => {
     const other = '0b9a3c4e-0000-4000-8000-000000000002';
     expect(ChatCacheManager.searchKey(user, { q: 'x', limit: 1 })).not.toBe(ChatCacheManager.searchKey(other, { q: 'x', limit: 1 }));
     expect(ChatCacheManager.messagesKey(user, 50, undefined)).not.toBe(ChatCacheManager.sessionKey(user));
-    expect(ChatCacheManager.sessionsKey(user, 20)).not.toBe(ChatCacheManager.profileKey(user));
+    expect(ChatCacheManager.sessionIdsKey(user, 20)).not.toBe(ChatCacheManager.profileKey(user));
   });
 });

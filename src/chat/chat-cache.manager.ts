@@ -18,12 +18,24 @@ import { SearchQuery } from './chat.types';
 export const ChatCacheManager = {
   /** Search results go stale by a new message in any session; they live shorter than the rest. */
   searchTtlMs: 60_000,
+  /**
+   * The service's loaders keep no grace of their own (the module's, CACHE_GRACE_MS, is for the HTTP
+   * cache above them): with the database failing, a loader that answered its stale value would hand
+   * the route a success, which the HTTP cache stores and labels a fresh `MISS`. Failing instead, it
+   * lets the route's graced copy answer `X-Cache: STALE`, or the 503 when there is none.
+   */
+  loaderGraceMs: 0,
 
   profileKey: (userId: string) => `user:${userId}:profile`,
   sessionKey: (sessionId: string) => `session:${sessionId}`,
   messagesKey: (sessionId: string, limit: number, before: string | undefined) =>
     `session:${sessionId}:messages:${limit}:${before ?? 'newest'}`,
-  sessionsKey: (userId: string, limit: number) => `user:${userId}:sessions:${limit}`,
+  /**
+   * The ids of a user's newest sessions (the sessions themselves are in their own entries). Not
+   * `user:<id>:sessions:<limit>`, which held whole sessions before: during a rolling deploy the two
+   * versions share Redis, and neither may read the other's value as its own.
+   */
+  sessionIdsKey: (userId: string, limit: number) => `user:${userId}:session-ids:${limit}`,
   searchKey: (userId: string, query: SearchQuery) => `user:${userId}:search:${stableHash(query)}`,
 
   userScope: (userId: string) => `user:${userId}`,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule, BearerAuthGuard, UserRegistry } from '../auth';
+import { CachedSessions } from './cached-sessions';
 import { ChatCacheInvalidationListener } from './chat-cache-invalidation.listener';
 import { ChatRepository } from './chat.repository';
 import { CHAT_DATABASE, ChatDatabaseCloser, chatDatabaseProvider } from './database/chat-database.provider';
@@ -23,6 +24,7 @@ import { UsersController } from './users.controller';
     ChatRepository,
     UserService,
     SessionService,
+    CachedSessions,
     ChatCacheInvalidationListener,
     BearerAuthGuard,
     // BearerAuthGuard asks whether a token's user exists.

@@ -50,7 +50,9 @@ export class ChatRepository {
       renameSession: db.prepare(`UPDATE sessions SET title = ?, updated_at = ?, activity_at = ? WHERE id = ? AND user_id = ?`),
       deleteSession: db.prepare('DELETE FROM sessions WHERE id = ? AND user_id = ?'),
       deleteMessagesOf: db.prepare('DELETE FROM messages WHERE session_id = ?'),
-      sessionsOfUser: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE user_id = ? ORDER BY activity_at DESC, seq DESC LIMIT ?`),
+      newestSessionIdsOfUser: db.prepare('SELECT id FROM sessions WHERE user_id = ? ORDER BY activity_at DESC, seq DESC LIMIT ?').pluck(),
+      // One statement for any number of ids: they travel as one JSON array parameter.
+      sessionsByIds: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id IN (SELECT value FROM json_each(?))`),
       insertMessage: db.prepare(`INSERT INTO messages (id, session_id, role, content, created_at) VALUES (?, ?, ?, ?, ?)`),
       countMessage: db.prepare(
         `UPDATE sessions SET message_count = message_count + 1, last_message_at = ?, activity_at = ? WHERE id = ? AND user_id = ?`,
@@ -138,8 +140,15 @@ export class ChatRepository {
     })();
   }
 
-  listSessions(userId: string, limit: number): Session[] {
-    return (this.statements.sessionsOfUser.all(userId, limit) as SessionRow[]).map(toSession);
+  /** The ids of the user's `limit` sessions of newest activity, newest first. */
+  listSessionIds(userId: string, limit: number): string[] {
+    return this.statements.newestSessionIdsOfUser.all(userId, limit) as string[];
+  }
+
+  /** The sessions of these ids that exist, in no particular order. */
+  findSessions(ids: readonly string[]): Session[] {
+    if (ids.length === 0) return [];
+    return (this.statements.sessionsByIds.all(JSON.stringify(ids)) as SessionRow[]).map(toSession);
   }
 
   /**

@@ -2,6 +2,7 @@ import { BadRequestException, HttpException, Injectable, Logger, NotFoundExcepti
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { unknownUser } from '../auth';
 import { Cacheable } from '../cache';
+import { CachedSessions } from './cached-sessions';
 import { ChatCacheManager as Keys } from './chat-cache.manager';
 import { ChatEvents, MessageCreatedEvent, SessionEvent } from './chat.events';
 import { ChatRepository } from './chat.repository';
@@ -25,6 +26,7 @@ export class SessionService {
   constructor(
     private readonly repository: ChatRepository,
     private readonly events: EventEmitter2,
+    private readonly cachedSessions: CachedSessions,
   ) {}
 
   async createSession(userId: string, title: string): Promise<Session> {
@@ -69,8 +71,10 @@ export class SessionService {
     return page;
   }
 
-  listSessions(userId: string, limit: number): Promise<Session[]> {
-    return this.loadSessions(userId, limit);
+  /** The ids from the list's own entry, the sessions from theirs (shared with their details). */
+  async listSessions(userId: string, limit: number): Promise<Session[]> {
+    const sessions = await this.cachedSessions.inOrder(await this.loadSessionIds(userId, limit));
+    return sessions.filter((session) => session.userId === userId);
   }
 
   async search(userId: string, query: SearchQuery): Promise<SearchHit[]> {
@@ -78,7 +82,11 @@ export class SessionService {
     return this.loadSearch(userId, query);
   }
 
-  @Cacheable({ key: ([id]: [string]) => Keys.sessionKey(id), tags: ([id]: [string]) => Keys.tagsOfSession(id) })
+  @Cacheable({
+    key: ([id]: [string]) => Keys.sessionKey(id),
+    tags: ([id]: [string]) => Keys.tagsOfSession(id),
+    graceMs: Keys.loaderGraceMs,
+  })
   private async loadSession(sessionId: string): Promise<Session | null> {
     return this.repository.findSession(sessionId);
   }
@@ -87,23 +95,26 @@ export class SessionService {
   @Cacheable({
     key: ([id, limit, before]: [string, number, string?]) => Keys.messagesKey(id, limit, before),
     tags: ([id]: [string]) => Keys.tagsOfMessages(id),
+    graceMs: Keys.loaderGraceMs,
   })
   private async loadMessages(sessionId: string, limit: number, before?: string): Promise<MessagePage | null> {
     return this.repository.listMessages(sessionId, limit, before);
   }
 
   @Cacheable({
-    key: ([userId, limit]: [string, number]) => Keys.sessionsKey(userId, limit),
+    key: ([userId, limit]: [string, number]) => Keys.sessionIdsKey(userId, limit),
     tags: ([userId]: [string]) => Keys.tagsOfSessions(userId),
+    graceMs: Keys.loaderGraceMs,
   })
-  private async loadSessions(userId: string, limit: number): Promise<Session[]> {
-    return this.repository.listSessions(userId, limit);
+  private async loadSessionIds(userId: string, limit: number): Promise<string[]> {
+    return this.repository.listSessionIds(userId, limit);
   }
 
   @Cacheable({
     key: ([userId, query]: [string, SearchQuery]) => Keys.searchKey(userId, query),
     tags: ([userId]: [string]) => Keys.tagsOfSearch(userId),
     ttlMs: Keys.searchTtlMs,
+    graceMs: Keys.loaderGraceMs,
   })
   private async loadSearch(userId: string, query: SearchQuery): Promise<SearchHit[]> {
     return this.repository.search(userId, query);

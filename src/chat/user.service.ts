@@ -23,7 +23,11 @@ export class UserService implements UserRegistry {
   }
 
   /** Null when no such user (a token of a user that no longer exists, say). */
-  @Cacheable({ key: ([id]: [string]) => Keys.profileKey(id), tags: ([id]: [string]) => Keys.tagsOfProfile(id) })
+  @Cacheable({
+    key: ([id]: [string]) => Keys.profileKey(id),
+    tags: ([id]: [string]) => Keys.tagsOfProfile(id),
+    graceMs: Keys.loaderGraceMs,
+  })
   async findUser(id: string): Promise<User | null> {
     return this.repository.findUser(id);
   }

@@ -21,6 +21,11 @@ export interface AppConfig {
     driver: CacheDriver | undefined;
     keyPrefix: string;
     defaultTtlMs: number;
+    /**
+     * How long the chat's entries are kept past their TTL, as the answer while the database fails
+     * (`X-Cache: STALE`); 0 turns grace off.
+     */
+    graceMs: number;
     memory: { maxEntries: number; maxBytes: number };
     redis: { url: string | undefined; clusterNodes: string[] | undefined; commandTimeoutMs: number };
   };

@@ -52,6 +52,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       driver,
       keyPrefix: optional(env, 'CACHE_KEY_PREFIX') ?? 'chat:',
       defaultTtlMs: integer(env, 'CACHE_TTL_MS', 300_000, 0),
+      // 10 minutes, the chat's own choice: the cache module's `graceMs` defaults to 0, since a library
+      // must not keep stale data unasked; the chat asks, so that reads outlive a database outage.
+      graceMs: integer(env, 'CACHE_GRACE_MS', 600_000, 0),
       memory: {
         maxEntries: integer(env, 'CACHE_MAX_ENTRIES', 100_000, 1),
         maxBytes: integer(env, 'CACHE_MAX_BYTES', 67_108_864, 1),

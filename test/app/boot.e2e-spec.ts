@@ -178,6 +178,7 @@ describe('the real process', () => {
         'Invalid configuration: CACHE_MAX_ENTRIES must be an integer from 1 to 9007199254740991 (got "lots")',
       ],
       [{ HTTP_ADAPTER: 'koa' }, 'Invalid configuration: HTTP_ADAPTER must be one of express, fastify (got "koa")'],
+      [{ CACHE_GRACE_MS: '10m' }, 'Invalid configuration: CACHE_GRACE_MS must be an integer from 0 to 9007199254740991 (got "10m")'],
       [
         { REDIS_URL: 'localhost:6379' },
         'Invalid configuration: REDIS_URL must be redis://host:port or rediss://host:port (got "localhost:6379"); did you mean redis://localhost:6379?',

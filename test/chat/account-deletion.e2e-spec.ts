@@ -113,7 +113,7 @@ describe('DELETE /users/me, two instances sharing one SQLite file and one Redis'
     // Neither instance's cache answers anything of hers any more.
     const herKeys = [
       Keys.profileKey(ada.id),
-      Keys.sessionsKey(ada.id, 20),
+      Keys.sessionIdsKey(ada.id, 20),
       ...sessionIds.flatMap((id) => [Keys.sessionKey(id), Keys.messagesKey(id, 50, undefined)]),
     ];
     for (const instance of [a, b]) {
