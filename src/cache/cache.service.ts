@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { CHAT_CACHE_OPTIONS, MEMORY_STORE, REDIS_STORE } from './chat-cache.constants';
-import type { ResolvedChatCacheOptions } from './chat-cache.options';
+import type { CacheLock, ResolvedChatCacheOptions } from './chat-cache.options';
 import { CacheStats } from './cache-stats';
 import { InvalidationListener, InvalidationListeners } from './invalidation/invalidation-listeners';
 import { CacheCounters } from './pipeline/cache-counters';
+import { EagerRefreshStep } from './pipeline/eager-refresh-step';
 import { CacheFactory, FactoryRunner } from './pipeline/factory-run';
 import { InFlightLoads } from './pipeline/in-flight-loads';
 import { InvalidateStep } from './pipeline/invalidate-step';
@@ -21,7 +22,9 @@ import { LocalTier } from './tiers/local-tier';
 import { MemoryTier } from './tiers/memory-tier';
 import { NoLocalTier } from './tiers/no-local-tier';
 import { SharedTier } from './tiers/shared-tier';
+import { isPastRefreshAge } from './util/entry-lifetime';
 import { assertKey, assertPattern, assertTags } from './util/keys';
+import { assertEagerRefresh, assertLock } from './util/load-options';
 import { resolveTtlMs } from './util/ttl';
 
 export type { InvalidationListener } from './invalidation/invalidation-listeners';
@@ -32,6 +35,18 @@ export interface CacheSetOptions {
   ttlMs?: number;
   /** `invalidateTags` with any of these drops the entry, on every instance. */
   tags?: readonly string[];
+}
+
+export type { CacheLock } from './chat-cache.options';
+
+export interface CacheGetOrSetOptions extends CacheSetOptions {
+  /**
+   * 0 < r < 1: a hit past r x TTL answers at once and reloads the key in the background, once per
+   * key (once per cluster with lock 'cluster'). Unset: no eager refresh.
+   */
+  eagerRefresh?: number;
+  /** Who shares a cold key's factory call: 'process' or 'cluster' (a Redis lease); the module's `lock` by default. */
+  lock?: CacheLock;
 }
 
 export interface CacheRefreshOptions<T> extends CacheSetOptions {
@@ -65,6 +80,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   private readonly loads: LoadStep;
   private readonly writes: WriteStep;
   private readonly refreshes: RefreshStep;
+  private readonly eagerRefreshes: EagerRefreshStep;
   private readonly invalidations: InvalidateStep;
   private readonly snapshots: LoadSnapshots;
 
@@ -92,6 +108,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     this.reads = new ReadStep(this.local, this.shared, snapshots, this.flights, this.counters);
     this.loads = new LoadStep(this.local, this.shared, snapshots, factories, this.writes, this.flights, this.counters);
     this.refreshes = new RefreshStep(this.local, this.shared, snapshots, factories, this.writes, this.flights);
+    this.eagerRefreshes = new EagerRefreshStep(this.refreshes, this.shared, this.counters, (message) => this.logger.error(message));
     this.invalidations = new InvalidateStep(this.local, this.shared, this.flights, this.listeners);
   }
 
@@ -139,13 +156,25 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
    * caller asked for a value, not for a check of what its factory returns), and one whose factory
    * called `skipCache()`. A result over `maxEntryBytes` is returned and cached in neither tier.
    */
-  async getOrSet<T>(key: string, factory: CacheFactory<T>, options: CacheSetOptions = {}): Promise<T> {
+  async getOrSet<T>(key: string, factory: CacheFactory<T>, options: CacheGetOrSetOptions = {}): Promise<T> {
     assertKey(key);
     const { ttlMs, tags } = this.entryOptions(options);
+    const { eagerRefresh } = options;
+    assertEagerRefresh(eagerRefresh, 'getOrSet');
+    assertLock(options.lock, 'getOrSet');
+    const lock = options.lock ?? this.options.lock;
     this.counters.gets++;
-    const local = this.local.get<T>(key);
-    if (local !== undefined) return this.counters.hit(local);
-    return this.loads.load(key, factory, ttlMs, tags);
+    if (eagerRefresh === undefined) {
+      const local = this.local.get<T>(key);
+      if (local !== undefined) return this.counters.hit(local);
+    } else {
+      const local = this.local.getEntry<T>(key);
+      if (local !== undefined) {
+        if (isPastRefreshAge(local, eagerRefresh, this.local.nowMs())) this.eagerRefreshes.start(key, factory, ttlMs, tags, lock);
+        return this.counters.hit(local.value);
+      }
+    }
+    return this.loads.load(key, factory, ttlMs, tags, lock);
   }
 
   /**
@@ -214,7 +243,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   }
 
   stats(): CacheStats {
-    const { gets, hits, misses, factoryCalls, factoryErrors, factoryUncacheable } = this.counters;
+    const { gets, hits, misses, factoryCalls, factoryErrors, factoryUncacheable, eagerRefreshes, eagerRefreshErrors } = this.counters;
     const memory = this.local.stats();
     const shared = this.shared.stats();
     return {
@@ -238,7 +267,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
         ? { ...shared.bus, lastMessageAgeMs: shared.bus.lastReceivedAt ? Date.now() - shared.bus.lastReceivedAt : null }
         : null,
       singleFlight: { joins: this.flights.joins, inFlight: this.flights.size, invalidatedLoads: this.flights.invalidatedLoads },
-      factory: { calls: factoryCalls, errors: factoryErrors, uncacheable: factoryUncacheable },
+      factory: { calls: factoryCalls, errors: factoryErrors, uncacheable: factoryUncacheable, eagerRefreshes, eagerRefreshErrors },
       listenerErrors: this.listeners.errors,
     };
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ChatCacheOptions, ResolvedChatCacheOptions } from './chat-cache.options';
+import { CacheLock, ChatCacheOptions, ResolvedChatCacheOptions } from './chat-cache.options';
 import { INVALIDATION_MESSAGE_LIMITS } from './invalidation/invalidation-message-limits';
+import { assertLock } from './util/load-options';
 
 export const DEFAULT_KEY_PREFIX = 'chat:';
 export const DEFAULT_TTL_MS = 300_000;
@@ -12,6 +13,12 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 250;
 export const DEFAULT_CIRCUIT_FAILURE_THRESHOLD = 5;
 export const DEFAULT_CIRCUIT_OPEN_MS = 2_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
+
+/**
+ * getOrSet's `lock` when Redis is configured and neither the module nor the call says.
+ * DECISION_PENDING
+ */
+export const DEFAULT_LOCK_WITH_REDIS: CacheLock = 'cluster';
 
 /**
  * Fills in every default and rejects impossible combinations at boot, so that a typo
@@ -26,6 +33,7 @@ export function resolveChatCacheOptions(options: ChatCacheOptions = {}): Resolve
   if (driver !== 'memory' && !redisConfigured) {
     throw new Error(`ChatCacheModule: driver "${driver}" needs redis.url or redis.clusterNodes`);
   }
+  assertLock(options.lock, 'ChatCacheModule');
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   if (typeof keyPrefix !== 'string' || keyPrefix.length === 0) {
     throw new Error('ChatCacheModule: keyPrefix must be a non-empty string');
@@ -49,6 +57,8 @@ export function resolveChatCacheOptions(options: ChatCacheOptions = {}): Resolve
       connectTimeoutMs: options.redis?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     },
     instanceId: options.instanceId ?? randomUUID(),
+    // Without Redis there is no other instance to share a load with.
+    lock: driver === 'memory' ? 'process' : (options.lock ?? DEFAULT_LOCK_WITH_REDIS),
   };
   requireNonNegativeInteger('defaultTtlMs', resolved.defaultTtlMs);
   requirePositiveInteger('memory.maxEntries', resolved.memory.maxEntries);

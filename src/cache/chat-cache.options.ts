@@ -1,5 +1,8 @@
 export type CacheDriver = 'memory' | 'redis' | 'hybrid';
 
+/** Who shares a cold key's factory call: this process's callers, or every instance's (a Redis lease). */
+export type CacheLock = 'process' | 'cluster';
+
 export interface MemoryTierOptions {
   /** Most entries the L1 tier holds before it evicts the least recently used. */
   maxEntries?: number;
@@ -37,6 +40,8 @@ export interface ChatCacheOptions {
   redis?: RedisTierOptions;
   /** Names this process on the invalidation bus; random when unset. */
   instanceId?: string;
+  /** getOrSet's `lock` when a call does not say; see DEFAULT_LOCK_WITH_REDIS for the default. */
+  lock?: CacheLock;
 }
 
 export interface ResolvedChatCacheOptions {
@@ -49,4 +54,5 @@ export interface ResolvedChatCacheOptions {
     clusterNodes: string[] | undefined;
   };
   instanceId: string;
+  lock: CacheLock;
 }

@@ -4,7 +4,15 @@ export type { CacheDriver, ChatCacheOptions, MemoryTierOptions, RedisTierOptions
 export { resolveChatCacheOptions } from './chat-cache.defaults';
 export { CacheService } from './cache.service';
 export { MAX_PATTERN_LENGTH } from './util/keys';
-export type { CacheFactory, CacheRefreshOptions, CacheSetOptions, FactoryContext, InvalidationListener } from './cache.service';
+export type {
+  CacheFactory,
+  CacheGetOrSetOptions,
+  CacheLock,
+  CacheRefreshOptions,
+  CacheSetOptions,
+  FactoryContext,
+  InvalidationListener,
+} from './cache.service';
 export type { CacheStats } from './cache-stats';
 export { CacheTelemetry } from './telemetry/cache-telemetry';
 export type { BusDeliveryEvent, CacheTelemetryListener, L2CallEvent, L2Operation, L2Outcome } from './telemetry/cache-telemetry';

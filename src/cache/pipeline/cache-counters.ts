@@ -6,6 +6,9 @@ export class CacheCounters {
   factoryCalls = 0;
   factoryErrors = 0;
   factoryUncacheable = 0;
+  /** Background refreshes started by a hit past `eagerRefresh x TTL`, and those that failed. */
+  eagerRefreshes = 0;
+  eagerRefreshErrors = 0;
 
   hit<T>(value: T): T {
     this.hits++;

@@ -8,6 +8,8 @@ import type { RedisEntry } from '../stores/redis.store';
 export interface LocalTier {
   get<T>(key: string): T | undefined;
   getEntry<T>(key: string): MemoryEntry<T> | undefined;
+  /** The clock the entries' expiries are computed from. */
+  nowMs(): number;
   /** The tag stamp of a load that begins now (see LocalTagVersions); undefined without a tier. */
   tagStamp(): number | undefined;
   /** False when the value was refused as oversized: then no tier may keep it. */

@@ -14,6 +14,10 @@ export class MemoryTier implements LocalTier {
     return this.store.getEntry<T>(key);
   }
 
+  nowMs(): number {
+    return this.store.nowMs();
+  }
+
   tagStamp(): number {
     return this.store.tagStamp();
   }
