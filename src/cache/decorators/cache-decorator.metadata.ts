@@ -1,3 +1,4 @@
+import type { CacheLock } from '../chat-cache.options';
 import { KeyRenderer, TagsRenderer } from './key-source';
 
 /**
@@ -16,7 +17,11 @@ export interface KeyedCachePlan {
   tags?: TagsRenderer;
 }
 
-export type CacheablePlan = KeyedCachePlan;
+/** @Cacheable's plan: what getOrSet takes besides the key, TTL and tags. */
+export interface CacheablePlan extends KeyedCachePlan {
+  eagerRefresh?: number;
+  lock?: CacheLock;
+}
 export type CachePutPlan = KeyedCachePlan;
 
 /** What each @CacheEvict stores (a method may carry several). */

@@ -30,7 +30,7 @@ export function cacheableMethod(original: AnyMethod, plan: CacheablePlan, contex
             throw new MethodFailure(error);
           }
         },
-        { ttlMs: plan.ttlMs, tags },
+        { ttlMs: plan.ttlMs, tags, eagerRefresh: plan.eagerRefresh, lock: plan.lock },
       );
       return unboxResult(cached);
     } catch (error) {
