@@ -35,9 +35,8 @@ export interface CacheStats {
     errors: number;
     /** Factory results served but not cached because no tier can hold them (a function, a symbol). */
     uncacheable: number;
-    /** Background reloads started by `eagerRefresh` (a hit past r x TTL), and those that failed (logged; no caller saw them). */
-    eagerRefreshes: number;
-    eagerRefreshErrors: number;
   };
+  /** Background reloads started by `eagerRefresh` (a hit past r x TTL), and those that failed (logged; no caller saw them). */
+  eagerRefresh: { started: number; errors: number };
   listenerErrors: number;
 }

@@ -267,7 +267,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
         ? { ...shared.bus, lastMessageAgeMs: shared.bus.lastReceivedAt ? Date.now() - shared.bus.lastReceivedAt : null }
         : null,
       singleFlight: { joins: this.flights.joins, inFlight: this.flights.size, invalidatedLoads: this.flights.invalidatedLoads },
-      factory: { calls: factoryCalls, errors: factoryErrors, uncacheable: factoryUncacheable, eagerRefreshes, eagerRefreshErrors },
+      factory: { calls: factoryCalls, errors: factoryErrors, uncacheable: factoryUncacheable },
+      eagerRefresh: { started: eagerRefreshes, errors: eagerRefreshErrors },
       listenerErrors: this.listeners.errors,
     };
   }

@@ -51,7 +51,7 @@ export function createSharedTier(
         { bootWaitMs: connectTimeoutMs + commandTimeoutMs },
       )
     : undefined;
-  // Built whatever the module's `lock`: a call may still ask for 'cluster'. Its subscriber connects in the background.
+  // Built whatever the module's `lock`: a call may still ask for 'cluster'. Its subscriber connects on first use.
   const lease = new RedisLease(store, options.keyPrefix, commandTimeoutMs);
   return new RedisTier(redis, bus, lease);
 }

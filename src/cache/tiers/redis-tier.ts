@@ -43,7 +43,6 @@ export class RedisTier implements SharedTier {
 
   /** Connects both connections at once, so that boot waits for Redis once, not once per connection. */
   async start(): Promise<void> {
-    this.lease?.start();
     await Promise.all([this.redis.connect(), this.bus?.start()]);
   }
 
