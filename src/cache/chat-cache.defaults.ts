@@ -18,9 +18,10 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
  * getOrSet's `lock` when Redis is configured and neither the module nor the call says: 'process',
  * because the miss-path benchmark says the lease costs more than it saves as a default. It costs
  * every cold miss three more Redis round trips and an awaited L2 write (`npm run bench -- --only
- * 11,10`, 2026-12-01: a miss kept 0.68x of its throughput with 1 call in flight, 0.25x with 50),
- * and it saves a factory call only when several instances miss the same key at once (scenario 10:
- * 4 processes x 50 callers, 1 factory call instead of 4, slowest caller 1.19x). Most misses meet no
+ * 11`, two runs on 2026-12-01/02: a miss kept 0.52-0.68x of its throughput with 1 call in flight,
+ * 0.25-0.63x with 50), and it saves a factory call only when several instances miss the same key
+ * at once (`--only 10`: 4 processes x 50 callers, 1 factory call instead of 4, slowest caller
+ * 1.05-1.19x of lock 'process'). Most misses meet no
  * other instance, so a cluster-wide default would tax them all; hot keys, where instances do meet,
  * ask for `lock: 'cluster'` per call (or the module sets `lock: 'cluster'`).
  */
