@@ -1,9 +1,8 @@
 /**
  * Scenario 10: stampede across 4 processes. Each of 4 Node processes (instances) starts 50
  * getOrSet calls of the same cold key at once; the factory takes 100 ms. How many times the factory
- * runs across the cluster, and how long the slowest caller waits. Ours with `lock: 'cluster'` (a
- * ClusterLease around getOrSet's factory, see support/leased-get-or-set.ts) and with today's
- * `lock: 'process'`, against bentocache getOrSet and cache-manager wrap, all on one redis-server.
+ * runs across the cluster, and how long the slowest caller waits. Ours with `lock: 'cluster'` (the
+ * ClusterLease in getOrSet's load step) and with `lock: 'process'`, against bentocache getOrSet and cache-manager wrap, all on one redis-server.
  */
 import { ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
@@ -28,8 +27,8 @@ const CHILD = path.join(__dirname, 'support', 'stampede-child.ts');
 const TRANSPILE_HOOK = path.join(__dirname, 'http', 'transpile-hook.js');
 const START_TIMEOUT_MS = 90_000;
 
-const OURS = "ours lock: 'cluster' (ClusterLease around getOrSet's factory)";
-const PROCESS = "ours lock: 'process' (today's getOrSet)";
+const OURS = "ours getOrSet lock: 'cluster'";
+const PROCESS = "ours getOrSet lock: 'process'";
 const CONTENDERS: [StampedeContender, string][] = [
   ['ours-cluster', OURS],
   ['ours-process', PROCESS],
@@ -205,10 +204,10 @@ function notes(wrong: string[]): string[] {
       `round and contender, and each starts ${STAMPEDE_CALLERS} calls of the same fresh cold key in one synchronous loop; the factory ` +
       `counts its calls and sleeps ${STAMPEDE_FACTORY_MS} ms. Measured: factory calls summed over the processes, and the slowest caller ` +
       '(the longest time, over the processes, from the message to the last caller resolved).',
-    "Ours lock 'cluster': `getOrSet` whose factory runs under `loadUnderLease` (src/cache/locks): SET NX PX with a token; the holder " +
-      're-reads L2, calls the factory, writes Redis, then releases by a token-checking script that also PUBLISHes the release; the ' +
-      "other instances wait on that message (pub/sub), polling 5 -> 100 ms as a fallback, then read Redis. Ours lock 'process': " +
-      "today's `getOrSet` (single-flight per process). bentocache 1.6.1: memory L1 + Redis L2 + Redis bus; its lock is an in-process " +
+    "Ours lock 'cluster': `getOrSet(key, factory, { lock: 'cluster' })`: after the L2 miss, inside the process single-flight, " +
+      'SET NX PX with a token; the holder re-reads L2, calls the factory, writes Redis (awaited), then releases by a token-checking ' +
+      'script that also PUBLISHes the release when someone waits; the other instances wait on that message (pub/sub), polling ' +
+      "5 -> 100 ms as a fallback, then read Redis. Ours lock 'process': `getOrSet` with single-flight per process only. bentocache 1.6.1: memory L1 + Redis L2 + Redis bus; its lock is an in-process " +
       'mutex (async-mutex), so one call per process is what it is built to do. cache-manager 7: `wrap` over [Keyv memory, Keyv over ' +
       'cache-manager-ioredis-yet] (coalesceAsync, per process).',
     wrong.length === 0

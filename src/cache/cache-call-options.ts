@@ -1,4 +1,5 @@
 /** What a caller of CacheService may say about one call: an entry's lifetime and tags, a load's timeouts. */
+import type { CacheLock } from './chat-cache.options';
 
 export interface CacheSetOptions {
   /** Defaults to the module's `defaultTtlMs`; 0 means no expiry. */
@@ -27,6 +28,13 @@ export interface CacheGetOrSetOptions extends CacheSetOptions {
   hardTimeoutMs?: number;
   /** After a failure answered from grace, how long the factory is not called again (module `failSafeThrottleMs`). */
   failSafeThrottleMs?: number;
+  /**
+   * 0 < r < 1: a hit past r x TTL answers at once and reloads the key in the background, once per
+   * key (once per cluster with lock 'cluster'). Unset: no eager refresh.
+   */
+  eagerRefresh?: number;
+  /** Who shares a cold key's factory call: 'process' or 'cluster' (a Redis lease); the module's `lock` by default. */
+  lock?: CacheLock;
 }
 
 export interface CacheRefreshOptions<T> extends CacheSetOptions {

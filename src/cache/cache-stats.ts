@@ -42,5 +42,7 @@ export interface CacheStats {
     /** Factories that ran past a soft or hard timeout (each finished in the background). */
     timeouts: number;
   };
+  /** Background reloads started by `eagerRefresh` (a hit past r x TTL), and those that failed (logged; no caller saw them). */
+  eagerRefresh: { started: number; errors: number };
   listenerErrors: number;
 }

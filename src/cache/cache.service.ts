@@ -7,6 +7,7 @@ import type { CacheEventListener, CacheEventName } from './events/cache-events';
 import { emitInvalidation } from './events/invalidation-events';
 import { scopedListener } from './events/scoped-listener';
 import { CacheCounters } from './pipeline/cache-counters';
+import { EagerRefreshStep } from './pipeline/eager-refresh-step';
 import { CacheFactory, FactoryRunner } from './pipeline/factory-run';
 import { InFlightLoads } from './pipeline/in-flight-loads';
 import { InvalidateStep } from './pipeline/invalidate-step';
@@ -28,8 +29,10 @@ import { LocalTier } from './tiers/local-tier';
 import { MemoryTier } from './tiers/memory-tier';
 import { NoLocalTier } from './tiers/no-local-tier';
 import { SharedTier } from './tiers/shared-tier';
+import { isPastRefreshAge } from './util/entry-lifetime';
 import { KeyScope } from './util/key-scope';
 import { assertKey, assertKeys, assertPattern, assertTags } from './util/keys';
+import { assertEagerRefresh, assertLock } from './util/load-options';
 import type { CacheEntry, CacheGetOrSetOptions, CacheRefreshOptions, CacheSetOptions, LoadOutcome } from './cache-call-options';
 
 export type { CacheEntry, CacheGetOrSetOptions, CacheRefreshOptions, CacheSetOptions, LoadOutcome } from './cache-call-options';
@@ -44,6 +47,8 @@ export interface CacheManyOptions {
   /** The same tags for every key, or each key's own (called once per key loaded, with the key as given). */
   tags?: readonly string[] | ((key: string) => readonly string[]);
 }
+
+export type { CacheLock } from './chat-cache.options';
 
 /**
  * The tiered cache: L1 (this process's MemoryStore) in front of L2 (Redis), each call a short list
@@ -62,6 +67,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   private readonly loads: LoadStep;
   private readonly writes: WriteStep;
   private readonly refreshes: RefreshStep;
+  private readonly eagerRefreshes: EagerRefreshStep;
   private readonly invalidations: InvalidateStep;
   private readonly snapshots: LoadSnapshots;
   private readonly throttle: FactoryFailureThrottle;
@@ -94,6 +100,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     this.throttle = new FactoryFailureThrottle({ throttleMs: options.failSafeThrottleMs, maxKeys: options.memory.maxEntries });
     this.loads = new LoadStep(this.local, this.shared, snapshots, factories, this.writes, this.flights, this.counters, this.throttle);
     this.refreshes = new RefreshStep(this.local, this.shared, snapshots, factories, this.writes, this.flights);
+    this.eagerRefreshes = new EagerRefreshStep(this.refreshes, this.shared, this.counters, (message) => this.logger.error(message));
     this.invalidations = new InvalidateStep(this.local, this.shared, this.flights, this.listeners);
     this.batchLoads = new LoadManyStep(this.local, this.shared, snapshots, factories, this.writes, this.flights, this.counters);
     this.listeners.add((invalidation) => emitInvalidation(this.counters.events, invalidation));
@@ -161,10 +168,23 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     assertKey(key);
     key = this.scope.key(key);
     const plan = this.inScope(resolveLoadPlan(options, this.options));
+    const { eagerRefresh } = options;
+    assertEagerRefresh(eagerRefresh, 'getOrSet');
+    assertLock(options.lock, 'getOrSet');
+    const lock = options.lock ?? this.options.lock;
     this.counters.gets++;
-    const local = this.local.get<T>(key);
-    if (local !== undefined) return this.counters.hitIn(key, 'memory', local);
-    const loaded = await this.loads.loadEntry(key, factory, plan);
+    if (eagerRefresh === undefined) {
+      const local = this.local.get<T>(key);
+      if (local !== undefined) return this.counters.hitIn(key, 'memory', local);
+    } else {
+      const local = this.local.getEntry<T>(key);
+      if (local !== undefined) {
+        if (isPastRefreshAge(local, eagerRefresh, this.local.nowMs()))
+          this.eagerRefreshes.start(key, factory, lifetimeOf(plan, plan.ttlMs), plan.tags, lock);
+        return this.counters.hitIn(key, 'memory', local.value);
+      }
+    }
+    const loaded = await this.loads.loadEntry(key, factory, plan, lock);
     if (outcome) outcome.stale = loaded.stale;
     return loaded.value;
   }
@@ -287,6 +307,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   stats(): CacheStats {
     const { gets, hits, misses, stale, factoryCalls, factoryErrors, factoryUncacheable, factoryStaleServed, factoryTimeouts } =
       this.counters;
+    const { eagerRefreshes, eagerRefreshErrors } = this.counters;
     const memory = this.local.stats();
     const shared = this.shared.stats();
     return {
@@ -318,6 +339,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
         staleServed: factoryStaleServed,
         timeouts: factoryTimeouts,
       },
+      eagerRefresh: { started: eagerRefreshes, errors: eagerRefreshErrors },
       listenerErrors: this.listeners.errors + this.counters.events.errors,
     };
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ChatCacheOptions, ResolvedChatCacheOptions } from './chat-cache.options';
+import { CacheLock, ChatCacheOptions, ResolvedChatCacheOptions } from './chat-cache.options';
 import { INVALIDATION_MESSAGE_LIMITS } from './invalidation/invalidation-message-limits';
+import { assertLock } from './util/load-options';
 
 export const DEFAULT_KEY_PREFIX = 'chat:';
 export const DEFAULT_TTL_MS = 300_000;
@@ -23,6 +24,19 @@ export const DEFAULT_FAIL_SAFE_THROTTLE_MS = 10_000;
 export const DEFAULT_JITTER_MS = 0;
 
 /**
+ * getOrSet's `lock` when Redis is configured and neither the module nor the call says: 'process',
+ * because the miss-path benchmark says the lease costs more than it saves as a default. It costs
+ * every cold miss three more Redis round trips and an awaited L2 write (`npm run bench -- --only
+ * 11`, two runs on 2026-12-01/02: a miss kept 0.52-0.68x of its throughput with 1 call in flight,
+ * 0.25-0.63x with 50), and it saves a factory call only when several instances miss the same key
+ * at once (`--only 10`: 4 processes x 50 callers, 1 factory call instead of 4, slowest caller
+ * 1.05-1.19x of lock 'process'). Most misses meet no
+ * other instance, so a cluster-wide default would tax them all; hot keys, where instances do meet,
+ * ask for `lock: 'cluster'` per call (or the module sets `lock: 'cluster'`).
+ */
+export const DEFAULT_LOCK_WITH_REDIS: CacheLock = 'process';
+
+/**
  * Fills in every default and rejects impossible combinations at boot, so that a typo
  * stops the application instead of silently caching nothing.
  */
@@ -35,6 +49,7 @@ export function resolveChatCacheOptions(options: ChatCacheOptions = {}): Resolve
   if (driver !== 'memory' && !redisConfigured) {
     throw new Error(`ChatCacheModule: driver "${driver}" needs redis.url or redis.clusterNodes`);
   }
+  assertLock(options.lock, 'ChatCacheModule');
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   if (typeof keyPrefix !== 'string' || keyPrefix.length === 0) {
     throw new Error('ChatCacheModule: keyPrefix must be a non-empty string');
@@ -61,6 +76,8 @@ export function resolveChatCacheOptions(options: ChatCacheOptions = {}): Resolve
     graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
     failSafeThrottleMs: options.failSafeThrottleMs ?? DEFAULT_FAIL_SAFE_THROTTLE_MS,
     jitterMs: options.jitterMs ?? DEFAULT_JITTER_MS,
+    // Without Redis there is no other instance to share a load with.
+    lock: driver === 'memory' ? 'process' : (options.lock ?? DEFAULT_LOCK_WITH_REDIS),
   };
   requireNonNegativeInteger('defaultTtlMs', resolved.defaultTtlMs);
   requirePositiveInteger('memory.maxEntries', resolved.memory.maxEntries);

@@ -1,5 +1,8 @@
 export type CacheDriver = 'memory' | 'redis' | 'hybrid';
 
+/** Who shares a cold key's factory call: this process's callers, or every instance's (a Redis lease). */
+export type CacheLock = 'process' | 'cluster';
+
 export interface MemoryTierOptions {
   /** Most entries the L1 tier holds before it evicts the least recently used. */
   maxEntries?: number;
@@ -46,6 +49,8 @@ export interface ChatCacheOptions {
   failSafeThrottleMs?: number;
   /** Spreads expiries: each entry lives up to this much longer than its TTL, at random. 0 (the default): none. */
   jitterMs?: number;
+  /** getOrSet's `lock` when a call does not say; see DEFAULT_LOCK_WITH_REDIS for the default. */
+  lock?: CacheLock;
 }
 
 export interface ResolvedChatCacheOptions {
@@ -61,4 +66,5 @@ export interface ResolvedChatCacheOptions {
   graceMs: number;
   failSafeThrottleMs: number;
   jitterMs: number;
+  lock: CacheLock;
 }

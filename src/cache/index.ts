@@ -11,6 +11,7 @@ export type {
   CacheEventTier,
   CacheFactory,
   CacheGetOrSetOptions,
+  CacheLock,
   CacheManyOptions,
   CacheRefreshOptions,
   CacheSetOptions,

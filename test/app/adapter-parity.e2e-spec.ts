@@ -58,9 +58,13 @@ function normalized(seen: Seen, names: Map<string, string>): Seen {
 describe('Express and Fastify answer the same', () => {
   const apps = new Map<HttpAdapterName, { chat: ChatApp; port: number; names: Map<string, string>; token: string; session: string }>();
 
+  /** Every app started, closed after the spec even when setting up the other one failed (a listening server keeps Jest alive). */
+  const started: ChatApp[] = [];
+
   beforeAll(async () => {
     for (const adapter of ['express', 'fastify'] as const) {
       const chat = await startChatApp({ HTTP_ADAPTER: adapter });
+      started.push(chat);
       // Two different platforms, or this spec compares Express with itself.
       expect(chat.app.getHttpAdapter().getType()).toBe(adapter);
       const server = chat.app.getHttpServer();
@@ -78,10 +82,11 @@ describe('Express and Fastify answer the same', () => {
       ]);
       apps.set(adapter, { chat, port, names, token: user.token, session: session.id });
     }
-  });
+    // Two apps booted and a user, a session and a message on each: more than Jest's 5 s on a busy machine.
+  }, 60_000);
 
   afterAll(async () => {
-    for (const { chat } of apps.values()) await chat.close();
+    for (const chat of started) await chat.close();
   });
 
   type Case = [label: string, method: string, path: string, headers: Record<string, string>, body?: string];

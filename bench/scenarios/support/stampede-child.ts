@@ -5,7 +5,6 @@
  */
 import { startCacheContext, type CacheContext } from '../../../test/support/cache-context';
 import { kilobyteMessages, type BenchMessage } from './chat-values-1kb';
-import { leasedCache, type LeasedCache } from './leased-get-or-set';
 import { bentoPeer, type BentoPeer, cacheManagerPeer, type CacheManagerPeer } from './redis-peers';
 import {
   STAMPEDE_CALLERS,
@@ -28,20 +27,19 @@ async function main(): Promise<void> {
   const ours = await startCacheContext({ keyPrefix: 'b10:ours:', redis: { url }, instanceId: `bench-10-${index}` });
   const oursLeased = await startCacheContext({ keyPrefix: 'b10:lease:', redis: { url }, instanceId: `bench-10-lease-${index}` });
   const contexts: CacheContext[] = [ours, oursLeased];
-  const leased: LeasedCache = await leasedCache(oursLeased, url, 'b10:lease:');
   const bento: BentoPeer = await bentoPeer(url, { prefix: 'b10bento', serializeL1: true });
   const cacheManager: CacheManagerPeer = await cacheManagerPeer(url, { memory: true, namespace: 'b10cm' });
   const { bento: bc } = bento;
   const cm = cacheManager.cache;
   const contenders: Record<StampedeContender, GetOrSet> = {
-    'ours-cluster': (key, factory) => leased.getOrSet(key, factory, TTL_MS),
-    'ours-process': (key, factory) => ours.cache.getOrSet(key, factory, { ttlMs: TTL_MS }),
+    'ours-cluster': (key, factory) => oursLeased.cache.getOrSet(key, factory, { ttlMs: TTL_MS, lock: 'cluster' }),
+    'ours-process': (key, factory) => ours.cache.getOrSet(key, factory, { ttlMs: TTL_MS, lock: 'process' }),
     bento: (key, factory) => bc.getOrSet({ key, factory, ttl: TTL_MS }),
     'cache-manager': (key, factory) => cm.wrap(key, factory, TTL_MS),
   };
   const value = kilobyteMessages(1)[0];
   const close = async () => {
-    await Promise.allSettled([leased.close(), bento.close(), cacheManager.close()]);
+    await Promise.allSettled([bento.close(), cacheManager.close()]);
     await Promise.allSettled(contexts.map((c) => c.close()));
   };
   process.on('message', (message: ToStampedeChild) => {

@@ -1,4 +1,5 @@
 import type { LoadOptions } from '../pipeline/load-plan';
+import type { CacheLock } from '../chat-cache.options';
 import { KeyRenderer, TagsRenderer } from './key-source';
 
 /**
@@ -21,7 +22,11 @@ export interface KeyedCachePlan {
   load: DecoratorLoadOptions;
 }
 
-export type CacheablePlan = KeyedCachePlan;
+/** @Cacheable's plan: what getOrSet takes besides the key, TTL and tags. */
+export interface CacheablePlan extends KeyedCachePlan {
+  eagerRefresh?: number;
+  lock?: CacheLock;
+}
 export type CachePutPlan = KeyedCachePlan;
 
 /** What each @CacheEvict stores (a method may carry several). */

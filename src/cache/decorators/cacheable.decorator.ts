@@ -1,3 +1,5 @@
+import type { CacheLock } from '../chat-cache.options';
+import { assertEagerRefresh, assertLock } from '../util/load-options';
 import { CACHEABLE_METADATA, CacheablePlan, DecoratorLoadOptions } from './cache-decorator.metadata';
 import { decoratedMethod } from './decorated-method';
 import { compileKeyedPlan, KeyedDecoratorOptions, KeySource, TagsSource } from './key-source';
@@ -10,6 +12,10 @@ export interface CacheableOptions<A extends unknown[] = any[]> extends Decorator
   ttlMs?: number;
   /** `invalidateTags` with any of these drops the entry. */
   tags?: TagsSource<A>;
+  /** As getOrSet's: 0 < r < 1, a hit past r x TTL answers at once and refreshes in the background. */
+  eagerRefresh?: number;
+  /** As getOrSet's: 'process' or 'cluster'; the module's `lock` by default. */
+  lock?: CacheLock;
 }
 
 /**
@@ -37,7 +43,14 @@ export interface CacheableOptions<A extends unknown[] = any[]> extends Decorator
  */
 export function Cacheable<A extends unknown[] = any[]>(options: CacheableOptions<NoInfer<A>>): MethodDecorator {
   const context = { decorator: '@Cacheable', allowResult: false };
-  const plan: CacheablePlan = compileKeyedPlan(options as KeyedDecoratorOptions, context);
+  // Checked here, at decoration time: a wrong option stops the boot instead of failing every call.
+  assertEagerRefresh(options.eagerRefresh, '@Cacheable');
+  assertLock(options.lock, '@Cacheable');
+  const plan: CacheablePlan = {
+    ...compileKeyedPlan(options as KeyedDecoratorOptions, context),
+    eagerRefresh: options.eagerRefresh,
+    lock: options.lock,
+  };
   return (_target, propertyKey, descriptor) => {
     const method = decoratedMethod('@Cacheable', propertyKey, descriptor);
     if (Reflect.hasOwnMetadata(CACHEABLE_METADATA, method)) {

@@ -1,6 +1,7 @@
 import { applyCacheDecorators, failingCache, memoryCache } from '../../../test/support/decorated-instance';
-import type { CacheService } from '../cache.service';
-import type { MemoryStore } from '../stores/memory.store';
+import { CacheService } from '../cache.service';
+import { resolveChatCacheOptions } from '../chat-cache.defaults';
+import { MemoryStore } from '../stores/memory.store';
 import { Logger } from '@nestjs/common';
 import { CacheErrorLog } from './cache-error-log';
 import { wrapCachedMethod } from './wrap-cached-methods';
@@ -258,5 +259,37 @@ describe('@Cacheable', () => {
       }
       return Twice;
     }).toThrow(/twice/);
+  });
+});
+
+describe('@Cacheable eagerRefresh and lock', () => {
+  it('passes eagerRefresh to getOrSet: a hit past r x TTL answers the stored value and reloads it in the background', async () => {
+    let nowMs = 1_000_000;
+    const options = resolveChatCacheOptions({});
+    const memory = new MemoryStore({ ...options.memory, sweepIntervalMs: 0, now: () => nowMs });
+    const cache = new CacheService(options, memory, null);
+    class Prices {
+      version = 1;
+      @Cacheable({ key: 'price:{0}', ttlMs: 10_000, eagerRefresh: 0.5, lock: 'process' })
+      price(id: string): string {
+        return `${id} v${this.version}`;
+      }
+    }
+    try {
+      const { instance } = applyCacheDecorators(new Prices(), cache);
+      await expect(instance.price('a')).resolves.toBe('a v1');
+      instance.version = 2;
+      nowMs += 6_000;
+      await expect(instance.price('a')).resolves.toBe('a v1');
+      await new Promise((resolve) => setImmediate(resolve));
+      await expect(instance.price('a')).resolves.toBe('a v2');
+    } finally {
+      memory.close();
+    }
+  });
+
+  it('refuses an eagerRefresh outside 0 < r < 1 or an unknown lock when the method is decorated', () => {
+    expect(() => Cacheable({ key: 'k', eagerRefresh: 1 })).toThrow(/@Cacheable: eagerRefresh must be a number between 0 and 1/);
+    expect(() => Cacheable({ key: 'k', lock: 'everywhere' as 'cluster' })).toThrow(/@Cacheable: lock must be 'process' or 'cluster'/);
   });
 });

@@ -31,7 +31,7 @@ export function cacheableMethod(original: AnyMethod, plan: CacheablePlan, contex
             throw new MethodFailure(error);
           }
         },
-        { ...plan.load, ttlMs: plan.ttlMs, tags },
+        { ...plan.load, ttlMs: plan.ttlMs, tags, eagerRefresh: plan.eagerRefresh, lock: plan.lock },
       );
       return unboxResult(cached);
     } catch (error) {

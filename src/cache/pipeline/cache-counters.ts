@@ -18,6 +18,9 @@ export class CacheCounters {
   /** Factories that ran past a soft or hard timeout. */
   factoryTimeouts = 0;
   readonly events = new CacheEvents();
+  /** Background refreshes started by a hit past `eagerRefresh x TTL`, and those that failed. */
+  eagerRefreshes = 0;
+  eagerRefreshErrors = 0;
 
   hit<T>(value: T): T {
     this.hits++;

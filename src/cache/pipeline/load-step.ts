@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { CacheLock } from '../chat-cache.options';
 import { CacheFactoryTimeoutError } from '../errors';
 import type { FactoryFailureThrottle } from '../resilience/factory-failure-throttle';
 import { isRepresentable } from '../stores/value-codec';
@@ -17,6 +18,8 @@ import type { WriteStep } from './write-step';
 export interface LoadedValue<T> {
   value: T;
   stale: boolean;
+  /** Settles once L2 holds the value (at once when it is not to be cached): a lease holder releases then. */
+  stored?: Promise<void>;
 }
 
 /** A stale value at hand for a load, and the tier that kept it. */
@@ -24,6 +27,9 @@ interface Fallback<T> {
   value: T;
   tier: 'memory' | 'redis';
 }
+
+/** What a load that stores nothing waits for. */
+const NOTHING_STORED: Promise<void> = Promise.resolve();
 
 /**
  * A getOrSet after an L1 miss, coalesced per key: L2 (with the load's snapshot), else the factory,
@@ -52,11 +58,11 @@ export class LoadStep {
     private readonly throttle: FactoryFailureThrottle,
   ) {}
 
-  async load<T>(key: string, factory: CacheFactory<T>, plan: LoadPlan): Promise<T> {
-    return (await this.loadEntry(key, factory, plan)).value;
+  async load<T>(key: string, factory: CacheFactory<T>, plan: LoadPlan, lock: CacheLock = 'process'): Promise<T> {
+    return (await this.loadEntry(key, factory, plan, lock)).value;
   }
 
-  loadEntry<T>(key: string, factory: CacheFactory<T>, plan: LoadPlan): Promise<LoadedValue<T>> {
+  loadEntry<T>(key: string, factory: CacheFactory<T>, plan: LoadPlan, lock: CacheLock = 'process'): Promise<LoadedValue<T>> {
     return this.flights.loads.run<LoadedValue<T>>(key, async (flight) => {
       const failSafe = plan.graceMs > 0;
       const local = failSafe ? this.local.getEntry<T>(key, { allowStale: true }) : undefined;
@@ -78,7 +84,27 @@ export class LoadStep {
       if (fallback && (this.throttle.isThrottled(key) || this.flights.lateFactories.get(key) !== undefined)) {
         return this.serveStale(key, fallback);
       }
-      return this.callFactory(key, factory, plan, snapshot, fallback, () => flight.invalidated);
+      const callFactory = () => this.callFactory(key, factory, plan, snapshot, fallback, () => flight.invalidated);
+      if (lock === 'process') return callFactory();
+      // --- lock 'cluster': between the L2 miss and the factory, one factory call across the instances.
+      let own: LoadedValue<T> | undefined;
+      const value = await this.shared.loadUnderLease<T>(key, {
+        // Fresh only: a stale value is this load's fallback, not another instance's answer.
+        readLanded: async () => {
+          const landed = await this.shared.read<T>(key);
+          if (landed === undefined) return undefined;
+          this.flights.keepUnlessInvalidated(flight, () => this.local.fill(key, landed, snapshot.stamp));
+          return landed.value;
+        },
+        // The holder's release wakes the waiters, who read L2: it comes only once L2 holds the value.
+        loadAndStore: async () => {
+          own = await callFactory();
+          await own.stored;
+          return own.value;
+        },
+      });
+      return own ?? { value, stale: false };
+      // --- end of lock 'cluster'
     });
   }
 
@@ -106,8 +132,8 @@ export class LoadStep {
     }
     if (run.settled) {
       this.throttle.clear(key);
-      this.keep(key, run.result, plan, snapshot, invalidated());
-      return { value: run.result.value, stale: false };
+      const stored = this.keep(key, run.result, plan, snapshot, invalidated());
+      return { value: run.result.value, stale: false, stored };
     }
     this.counters.factoryTimeouts++;
     this.emit('timeout', key);
@@ -151,25 +177,26 @@ export class LoadStep {
   }
 
   /** A factory's value into both tiers, with the TTL and tags it asked for, unless it must not be kept. */
-  private keep<T>(key: string, result: FactoryResult<T>, plan: LoadPlan, snapshot: LoadSnapshot, invalidated: boolean): void {
+  private keep<T>(key: string, result: FactoryResult<T>, plan: LoadPlan, snapshot: LoadSnapshot, invalidated: boolean): Promise<void> {
     const { value, skipped } = result;
-    if (skipped || value === undefined) return;
+    if (skipped || value === undefined) return NOTHING_STORED;
     if (!isRepresentable(value)) {
       this.counters.factoryUncacheable++;
-      return;
+      return NOTHING_STORED;
     }
     if (invalidated) {
       // Its value may predate the invalidation: served, not kept.
       this.flights.invalidatedLoads++;
-      return;
+      return NOTHING_STORED;
     }
     const ttlMs = result.ttlMs ?? plan.ttlMs;
     // The snapshot's tag versions were taken for the load's tags and lifetime: other tags, or a
     // longer life than they were kept for, and the write takes versions of its own.
     const ownVersions = result.tags !== undefined || (result.ttlMs !== undefined && (ttlMs === 0 || ttlMs > plan.ttlMs));
     const written = ownVersions ? { stamp: snapshot.stamp, tagVersions: undefined } : snapshot;
-    this.writes.fill(key, value, lifetimeOf(plan, ttlMs), result.tags ?? plan.tags, written);
+    const stored = this.writes.fill(key, value, lifetimeOf(plan, ttlMs), result.tags ?? plan.tags, written);
     if (this.counters.events.listening.set) this.counters.events.emit('set', { key });
+    return stored;
   }
 
   private serveStale<T>(key: string, fallback: Fallback<T>): LoadedValue<T> {

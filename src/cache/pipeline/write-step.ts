@@ -33,9 +33,12 @@ export class WriteStep {
     if (stored.value === false) this.local.delete(key); // Redis refused it as oversized: neither tier keeps it
   }
 
-  /** A freshly loaded value: the caller has it, nobody else needs to hear of a fill, so L2 is written in the background. */
-  fill(key: string, value: unknown, lifetime: number | EntryLifetime, tags: readonly string[], snapshot: LoadSnapshot): void {
-    if (!this.local.set(key, value, lifetime, tags, snapshot.stamp)) return;
-    this.shared.fillInBackground(key, value, lifetime, tags, snapshot.tagVersions, () => this.local.delete(key));
+  /**
+   * A freshly loaded value: the caller has it, nobody else needs to hear of a fill, so L2 is written
+   * in the background. Settles (never rejects) once the L2 write is over, for a lease holder.
+   */
+  fill(key: string, value: unknown, lifetime: number | EntryLifetime, tags: readonly string[], snapshot: LoadSnapshot): Promise<void> {
+    if (!this.local.set(key, value, lifetime, tags, snapshot.stamp)) return Promise.resolve();
+    return this.shared.fillInBackground(key, value, lifetime, tags, snapshot.tagVersions, () => this.local.delete(key));
   }
 }

@@ -139,6 +139,11 @@ export class MemoryStore implements OnApplicationShutdown {
     return this.slotOf.size;
   }
 
+  /** The clock expiries are computed from (a manual one in tests): the age of an entry is measured by it. */
+  nowMs(): number {
+    return this.writeNow();
+  }
+
   get<T = unknown>(key: string): T | undefined {
     const code = this.slotOf.get(key);
     if (code === undefined) {

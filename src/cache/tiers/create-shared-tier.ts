@@ -5,6 +5,7 @@ import type { RedisStore } from '../stores/redis.store';
 import type { CacheTelemetry } from '../telemetry/cache-telemetry';
 import { GuardedRedis } from './guarded-redis';
 import { NoSharedTier } from './no-shared-tier';
+import { RedisLease } from './redis-lease';
 import { RedisTier } from './redis-tier';
 import type { SharedTier } from './shared-tier';
 
@@ -50,5 +51,7 @@ export function createSharedTier(
         { bootWaitMs: connectTimeoutMs + commandTimeoutMs },
       )
     : undefined;
-  return new RedisTier(redis, bus);
+  // Built whatever the module's `lock`: a call may still ask for 'cluster'. Its subscriber connects on first use.
+  const lease = new RedisLease(store, options.keyPrefix, commandTimeoutMs);
+  return new RedisTier(redis, bus, lease);
 }

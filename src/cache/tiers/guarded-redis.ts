@@ -50,6 +50,11 @@ export class GuardedRedis {
     return this.store.connected;
   }
 
+  /** Connected, and the circuit breaker lets calls through (a lease on a Redis away would only wait). */
+  get available(): boolean {
+    return this.store.connected && this.guard.stats().circuit !== 'open';
+  }
+
   /**
    * Connects, waiting at most `connectTimeoutMs`. Resolves false (never throws) when Redis is not
    * there: the client goes on reconnecting in the background and the cache serves from memory.

@@ -10,6 +10,8 @@ export interface LocalTier {
   get<T>(key: string): T | undefined;
   /** With `allowStale`, also an entry past its TTL within its grace (`stale: true`), the fail-safe's fallback. */
   getEntry<T>(key: string, options?: MemoryReadOptions): MemoryEntry<T> | undefined;
+  /** The clock the entries' expiries are computed from. */
+  nowMs(): number;
   /** The tag stamp of a load that begins now (see LocalTagVersions); undefined without a tier. */
   tagStamp(): number | undefined;
   /** False when the value was refused as oversized: then no tier may keep it. A lifetime with grace keeps it stale past its TTL. */

@@ -15,6 +15,10 @@ export class MemoryTier implements LocalTier {
     return this.store.getEntry<T>(key, options);
   }
 
+  nowMs(): number {
+    return this.store.nowMs();
+  }
+
   tagStamp(): number {
     return this.store.tagStamp();
   }

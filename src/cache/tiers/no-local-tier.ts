@@ -10,6 +10,10 @@ export class NoLocalTier implements LocalTier {
     return undefined;
   }
 
+  nowMs(): number {
+    return Date.now();
+  }
+
   tagStamp(): undefined {
     return undefined;
   }

@@ -1,3 +1,4 @@
+import type { LeasedLoadSteps } from '../locks/load-under-lease';
 import type { SharedChange, SharedTier } from './shared-tier';
 
 const NOTHING_CHANGED: SharedChange<never> = { value: undefined, announcement: undefined };
@@ -26,7 +27,17 @@ export class NoSharedTier implements SharedTier {
     return NOTHING_CHANGED;
   }
 
-  fillInBackground(): void {}
+  async fillInBackground(): Promise<void> {}
+
+  /** No other instance to share the load with. */
+  loadUnderLease<T>(_key: string, steps: LeasedLoadSteps<T>): Promise<T> {
+    return steps.loadAndStore();
+  }
+
+  async runIfLeaseFree(_key: string, work: () => Promise<void>): Promise<boolean> {
+    await work();
+    return true;
+  }
 
   async delete(): Promise<SharedChange<number>> {
     return NOTHING_CHANGED;

@@ -5,7 +5,9 @@ import { UnsentWrite, WriteOrder } from '../resilience/write-order';
 import type { RedisEntry, RedisRead, RedisReadOptions } from '../stores/redis.store';
 import type { EntryLifetime } from '../util/entry-lifetime';
 import { compileGlob } from '../util/glob';
+import type { LeasedLoadSteps } from '../locks/load-under-lease';
 import type { GuardedRedis } from './guarded-redis';
+import type { RedisLease } from './redis-lease';
 import { RedisRepairs } from './redis-repairs';
 import type { Announcement, SharedChange, SharedTier, SharedTierStats } from './shared-tier';
 
@@ -32,6 +34,7 @@ export class RedisTier implements SharedTier {
   constructor(
     private readonly redis: GuardedRedis,
     private readonly bus: InvalidationBus | undefined,
+    private readonly lease?: RedisLease,
   ) {
     this.repairs = new RedisRepairs(redis, bus);
     redis.onEvent((event) => {
@@ -49,6 +52,7 @@ export class RedisTier implements SharedTier {
     this.repairs.stop();
     await Promise.all(this.backgroundWrites);
     await this.bus?.close();
+    await this.lease?.stop();
     await this.redis.close();
   }
 
@@ -136,15 +140,29 @@ export class RedisTier implements SharedTier {
     tags: readonly string[],
     tagVersions?: readonly string[],
     onOversized?: () => void,
-  ): void {
+  ): Promise<void> {
     const unsent = this.order.begin(key);
-    const pending: Promise<unknown> = this.attempt(() => this.storeValue(unsent, value, lifetime, tags, tagVersions))
+    const pending: Promise<void> = this.attempt(() => this.storeValue(unsent, value, lifetime, tags, tagVersions))
       .then((attempt) => {
         if (attempt.done && attempt.value === false) onOversized?.();
         if (!attempt.done && !attempt.refused) this.repairs.remember({ keys: [key] });
       })
       .finally(() => this.backgroundWrites.delete(pending));
     this.backgroundWrites.add(pending);
+    return pending;
+  }
+
+  loadUnderLease<T>(key: string, steps: LeasedLoadSteps<T>): Promise<T> {
+    if (!this.lease || !this.redis.available) return steps.loadAndStore();
+    return this.lease.load(key, steps);
+  }
+
+  async runIfLeaseFree(key: string, work: () => Promise<void>): Promise<boolean> {
+    if (!this.lease || !this.redis.available) {
+      await work();
+      return true;
+    }
+    return this.lease.runIfFree(key, work);
   }
 
   /** Deletes keys in Redis; the count is undefined when Redis could not say. */

@@ -1,3 +1,4 @@
+import type { LeasedLoadSteps } from '../locks/load-under-lease';
 import type { InvalidationBusStats } from '../invalidation/invalidation-bus';
 import type { Announcement } from '../invalidation/invalidation-message';
 import type { RedisEntry, RedisReadOptions } from '../stores/redis.store';
@@ -57,7 +58,10 @@ export interface SharedTier {
     tags: readonly string[],
     tagVersions?: readonly string[],
   ): Promise<SharedChange<boolean>>;
-  /** Stores a freshly loaded value without making the caller wait (nobody needs to hear of a fill). */
+  /**
+   * Stores a freshly loaded value without making the caller wait (nobody needs to hear of a fill).
+   * Settles, never rejects, once the write landed or failed: a lease holder waits for it.
+   */
   fillInBackground(
     key: string,
     value: unknown,
@@ -65,7 +69,18 @@ export interface SharedTier {
     tags: readonly string[],
     tagVersions?: readonly string[],
     onOversized?: () => void,
-  ): void;
+  ): Promise<void>;
+  /**
+   * Runs a load under the key's cluster lease (loadUnderLease: one factory call per key across the
+   * instances). Without Redis, or while it is away (disconnected, circuit open), at once: the
+   * process's single-flight is then the only lock, and nobody waits on a Redis that cannot answer.
+   */
+  loadUnderLease<T>(key: string, steps: LeasedLoadSteps<T>): Promise<T>;
+  /**
+   * Runs `work` holding the key's lease if no instance holds it, without waiting: false when one
+   * does. Without a lease to take (no Redis, Redis away), runs it: once per process, then.
+   */
+  runIfLeaseFree(key: string, work: () => Promise<void>): Promise<boolean>;
   delete(keys: readonly string[]): Promise<SharedChange<number>>;
   invalidateTags(tags: readonly string[]): Promise<SharedChange<void>>;
   deletePattern(pattern: string): Promise<SharedChange<number>>;
