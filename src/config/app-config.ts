@@ -6,6 +6,14 @@ export interface AppConfig {
   nodeEnv: string;
   port: number;
   databasePath: string;
+  /** PostgreSQL instead of SQLite when `url` is set (DATABASE_URL). */
+  postgres: {
+    url: string | undefined;
+    /** Most connections one instance opens. */
+    poolMax: number;
+    /** Longest one statement (and one wait for a connection) may take. */
+    statementTimeoutMs: number;
+  };
   logLevel: LogLevel;
   /** `json`: one JSON object per line, for log pipelines; `text`: Nest's coloured lines. */
   logFormat: 'text' | 'json';

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteChatDatabase } from '../../src/chat/database/sqlite-chat-database';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,7 +101,7 @@ describe('DELETE /users/me, two instances sharing one SQLite file and one Redis'
     expect(await statusesOf(b.http, ada.token, sessionIds[0])).toEqual(all401(sessionIds[0]));
 
     // The rows and the search index hold nothing of hers; Bob's data is untouched.
-    const db = a.app.get<Database.Database>(CHAT_DATABASE);
+    const db = a.app.get<SqliteChatDatabase>(CHAT_DATABASE).connection;
     const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
     expect(count('SELECT count(*) AS n FROM users WHERE id = ?', ada.id)).toBe(0);
     expect(count('SELECT count(*) AS n FROM sessions WHERE user_id = ?', ada.id)).toBe(0);
@@ -147,7 +147,7 @@ describe.each(chatModes())('a user whose row is gone ($name cache)', (mode) => {
     await request(chat.http).delete('/users/me').set(bearer(grace.token)).expect(204);
 
     expect(await statusesOf(chat.http, grace.token, session.id)).toEqual(all401(session.id));
-    const db = chat.app.get<Database.Database>(CHAT_DATABASE);
+    const db = chat.app.get<SqliteChatDatabase>(CHAT_DATABASE).connection;
     expect(db.prepare("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'zebra'").get()).toEqual({ n: 0 });
   });
 
@@ -157,7 +157,7 @@ describe.each(chatModes())('a user whose row is gone ($name cache)', (mode) => {
     await request(chat.http).get('/users/me').set(bearer(carol.token)).expect(200);
 
     // Deleted in the database behind the application's back (an operator, another tool).
-    const db = chat.app.get<Database.Database>(CHAT_DATABASE);
+    const db = chat.app.get<SqliteChatDatabase>(CHAT_DATABASE).connection;
     db.prepare('DELETE FROM sessions WHERE user_id = ?').run(carol.id);
     db.prepare('DELETE FROM users WHERE id = ?').run(carol.id);
 
@@ -168,7 +168,7 @@ describe.each(chatModes())('a user whose row is gone ($name cache)', (mode) => {
     const sessions = chat.app.get(SessionService);
     const dave = await chat.signUp('dave');
     const session = await sessions.createSession(dave.id, 't');
-    const db = chat.app.get<Database.Database>(CHAT_DATABASE);
+    const db = chat.app.get<SqliteChatDatabase>(CHAT_DATABASE).connection;
     db.prepare('DELETE FROM sessions WHERE user_id = ?').run(dave.id);
     db.prepare('DELETE FROM users WHERE id = ?').run(dave.id);
 

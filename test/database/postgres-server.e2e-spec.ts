@@ -7,7 +7,7 @@ describe('PostgresServer (the tests’ own PostgreSQL)', () => {
 
   beforeAll(async () => {
     server = await PostgresServer.start();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await server.stop();
@@ -39,5 +39,5 @@ describe('PostgresServer (the tests’ own PostgreSQL)', () => {
     await other.stop();
     expect(existsSync(dir)).toBe(false);
     await other.stop();
-  });
+  }, 60_000);
 });
