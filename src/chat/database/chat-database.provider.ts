@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { CHAT_DATABASE, ChatDatabase } from './chat-database';
+import { postgresBootError } from './postgres-boot-error';
 import { PostgresChatDatabase } from './postgres-chat-database';
 import { SqliteChatDatabase } from './sqlite-chat-database';
 
@@ -12,7 +13,10 @@ export const chatDatabaseProvider: Provider = {
   useFactory: async ({ databasePath, postgres }: AppConfig): Promise<ChatDatabase> => {
     const logger = new Logger('ChatDatabase');
     if (postgres.url !== undefined) {
-      const database = await PostgresChatDatabase.open({ ...postgres, url: postgres.url });
+      const url = postgres.url;
+      const database = await PostgresChatDatabase.open({ ...postgres, url }).catch((error: unknown) => {
+        throw postgresBootError(url, error);
+      });
       const { host, pathname } = new URL(postgres.url);
       logger.log(`PostgreSQL database ${pathname.slice(1) || '(default)'} on ${host} (pool of ${postgres.poolMax})`);
       return database;
