@@ -1,29 +1,44 @@
+import { databaseTargets } from './database-targets';
 import { RedisServer } from './redis-server';
 
 /**
- * The cache modes the chat e2e specs run in: memory only, and hybrid on a real redis-server that
- * the spec starts and stops. `env()` is the environment for startChatApp.
+ * The modes the chat e2e specs run in: each cache mode (memory only, and hybrid on a real
+ * redis-server that the spec starts and stops) on each database (SQLite, and PostgreSQL on the
+ * spec file's server, a new database per mode). `env()` is the environment for startChatApp.
  */
 export interface ChatMode {
   name: 'memory' | 'hybrid';
+  database: 'sqlite' | 'postgres';
   start(): Promise<void>;
   stop(): Promise<void>;
   env(): Record<string, string>;
 }
 
 export function chatModes(): ChatMode[] {
-  let server: RedisServer | undefined;
-  return [
-    { name: 'memory', start: async () => {}, stop: async () => {}, env: () => ({}) },
-    {
-      name: 'hybrid',
+  return databaseTargets().flatMap((target) => {
+    let databaseEnv: Record<string, string> = {};
+    let server: RedisServer | undefined;
+    const memory: ChatMode = {
+      name: 'memory',
+      database: target.database,
       start: async () => {
+        databaseEnv = await target.env();
+      },
+      stop: async () => {},
+      env: () => ({ ...databaseEnv }),
+    };
+    const hybrid: ChatMode = {
+      name: 'hybrid',
+      database: target.database,
+      start: async () => {
+        databaseEnv = await target.env();
         server = await RedisServer.start();
       },
       stop: async () => {
         await server?.stop();
       },
-      env: () => ({ REDIS_URL: server!.url }),
-    },
-  ];
+      env: () => ({ ...databaseEnv, REDIS_URL: server!.url }),
+    };
+    return [memory, hybrid];
+  });
 }
