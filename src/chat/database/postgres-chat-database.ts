@@ -42,6 +42,9 @@ export class PostgresChatDatabase implements ChatDatabase {
     // A client that dies while idle (PostgreSQL restarted, a network cut) is dropped by the pool and
     // reported here; without a listener, its 'error' event would end the process.
     pool.on('error', (error) => database.logger.warn(`an idle PostgreSQL connection failed: ${error.message}`));
+    // The same for a client checked out between two statements of a transaction: its next query
+    // fails instead ("not queryable"), and the pool discards it when it is released.
+    pool.on('connect', (client) => client.on('error', () => {}));
     try {
       await migratePostgres(pool);
     } catch (error) {
