@@ -8,6 +8,7 @@ import { stampedeScenario } from './06-stampede';
 import { httpScenario } from './07-http';
 import { scenario08 } from './08-memory-footprint';
 import { scenario09 } from './09-estimate-vs-heap';
+import { httpPostgresScenario } from './10-http-postgres';
 
 /** Every scenario of `npm run bench`, in the order of issue #4's table. */
 export const scenarios: BenchScenario[] = [
@@ -20,4 +21,5 @@ export const scenarios: BenchScenario[] = [
   httpScenario,
   scenario08,
   scenario09,
+  httpPostgresScenario,
 ];
