@@ -47,7 +47,8 @@ describe('isPostgresUnavailable', () => {
   });
 
   it('no client free in the pool within connectionTimeoutMillis', async () => {
-    const small = pool({ max: 1, connectionTimeoutMillis: 100 });
+    // Long enough for the first connect on a busy machine; the second waits it out.
+    const small = pool({ max: 1, connectionTimeoutMillis: 2000 });
     const held = await small.connect();
     try {
       expect(isPostgresUnavailable(await errorOf(() => small.query('SELECT 1')))).toBe(true);
