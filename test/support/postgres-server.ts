@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,7 +32,7 @@ export class PostgresServer {
 
   static async start(): Promise<PostgresServer> {
     const bin = postgresBinDir();
-    const dir = mkdtempSync(join(tmpdir(), 'chat-cache-postgres-'));
+    const dir = mkdtempSync(join(tmpdir(), `chat-cache-postgres-${testRunId()}-`));
     if (RUN_AS !== undefined) chownSync(dir, uidOf(RUN_AS), gidOf(RUN_AS));
     const server = new PostgresServer(await freePort(), dir, bin);
     PostgresServer.live.add(server);
@@ -120,22 +120,38 @@ export class PostgresServer {
     return RUN_AS === undefined ? [path, args] : ['runuser', ['-u', RUN_AS, '--', path, ...args]];
   }
 
-  /** A Jest worker that exits without afterAll (a crash, a timeout) must not leave a postmaster behind. */
-  static stopAllNow(): void {
-    for (const server of PostgresServer.live) {
-      try {
-        const [command, args] = server.command('pg_ctl', ['stop', '-D', server.dataDir, '-m', 'immediate']);
-        if (server.running) execFileSync(command, args, { stdio: 'ignore', timeout: 10_000 });
-      } catch {
-        // Best effort: the process is exiting.
+  /**
+   * Stops the cluster in `dir` at once if a postmaster runs there, and removes the directory:
+   * synchronous, for process exit and Jest's globalTeardown (stop-leftover-postgres.ts).
+   */
+  static stopClusterNow(dir: string): void {
+    const dataDir = join(dir, 'data');
+    try {
+      if (existsSync(join(dataDir, 'postmaster.pid'))) {
+        const path = join(postgresBinDir(), 'pg_ctl');
+        const args = ['stop', '-D', dataDir, '-m', 'immediate', '-w'];
+        if (RUN_AS === undefined) execFileSync(path, args, { stdio: 'ignore', timeout: 30_000 });
+        else execFileSync('runuser', ['-u', RUN_AS, '--', path, ...args], { stdio: 'ignore', timeout: 30_000 });
       }
-      rmSync(server.dir, { recursive: true, force: true });
+    } catch {
+      // Best effort: the directory goes all the same.
     }
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  /** Outside Jest (the bench), a process that exits without stop() must not leave a postmaster behind. */
+  static stopAllNow(): void {
+    for (const server of PostgresServer.live) PostgresServer.stopClusterNow(server.dir);
     PostgresServer.live.clear();
   }
 }
 
 process.once('exit', () => PostgresServer.stopAllNow());
+
+/** Names this test run's clusters (set by Jest's globalSetup), so that its teardown stops only its own. */
+export function testRunId(): string {
+  return process.env.CHAT_CACHE_TEST_RUN ?? `pid${process.pid}`;
+}
 
 function uidOf(user: string): number {
   return Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());

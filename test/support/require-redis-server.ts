@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { postgresBinDir } from './postgres-server-binary';
 import { redisServerVersion } from './redis-server-binary';
 
@@ -8,4 +9,6 @@ import { redisServerVersion } from './redis-server-binary';
 export default function requireRedisServer(): void {
   redisServerVersion();
   postgresBinDir();
+  // Inherited by the workers: names this run's PostgreSQL clusters for the teardown.
+  process.env.CHAT_CACHE_TEST_RUN ??= randomUUID().slice(0, 8);
 }
