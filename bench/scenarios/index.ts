@@ -10,6 +10,7 @@ import { scenario08 } from './08-memory-footprint';
 import { scenario09 } from './09-estimate-vs-heap';
 import { clusterStampedeScenario } from './10-cluster-stampede';
 import { leaseMissPathScenario } from './11-lease-miss-path';
+import { httpPostgresScenario } from './12-http-postgres';
 
 /** Every scenario of `npm run bench`, in the order of issue #4's table. */
 export const scenarios: BenchScenario[] = [
@@ -24,4 +25,5 @@ export const scenarios: BenchScenario[] = [
   scenario09,
   clusterStampedeScenario,
   leaseMissPathScenario,
+  httpPostgresScenario,
 ];

@@ -52,7 +52,7 @@ export class UserService implements UserRegistry {
    * cache of every instance (`user.deleted`) before answering.
    */
   async deleteUser(id: string): Promise<void> {
-    const sessionIds = this.repository.deleteUser(id);
+    const sessionIds = await this.repository.deleteUser(id);
     if (sessionIds === null) throw unknownUser();
     await publishChatEvent<UserDeletedEvent>(this.events, this.logger, ChatEvents.UserDeleted, { userId: id, sessionIds });
   }
