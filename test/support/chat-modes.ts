@@ -1,4 +1,4 @@
-import { DatabaseTarget, databaseTargets } from './database-targets';
+import { DatabaseKind, DatabaseTarget, databaseTargets } from './database-targets';
 import { E2E_HTTP_ADAPTER } from './e2e-http-adapter';
 import { RedisServer } from './redis-server';
 
@@ -8,7 +8,7 @@ import { RedisServer } from './redis-server';
  * spec file's server, a new database per mode). `env()` is the environment for startChatApp.
  * On Fastify (the e2e-fastify project) hybrid on SQLite alone: what the adapter changes is the HTTP
  * layer, which hybrid exercises whole; cache modes and databases are compared on Express. This keeps
- * the second run short.
+ * the second run short. `databases` narrows the run for a spec about one engine's own faults.
  */
 export interface ChatMode {
   name: 'memory' | 'hybrid';
@@ -18,9 +18,9 @@ export interface ChatMode {
   env(): Record<string, string>;
 }
 
-export function chatModes(): ChatMode[] {
+export function chatModes(databases?: readonly DatabaseKind[]): ChatMode[] {
   const onFastify = E2E_HTTP_ADAPTER === 'fastify';
-  const targets: DatabaseTarget[] = onFastify ? [{ database: 'sqlite', env: async () => ({}) }] : databaseTargets();
+  const targets: DatabaseTarget[] = onFastify ? [{ database: 'sqlite', env: async () => ({}) }] : databaseTargets(databases);
   return targets.flatMap((target) => {
     let databaseEnv: Record<string, string> = {};
     let server: RedisServer | undefined;

@@ -37,10 +37,15 @@ export function postgresForThisFile(): { server(): PostgresServer } {
   };
 }
 
-export function databaseTargets(): DatabaseTarget[] {
-  const postgres = postgresForThisFile();
-  return [
-    { database: 'sqlite', env: async () => ({}) },
-    { database: 'postgres', env: async () => ({ DATABASE_URL: await postgres.server().createDatabase() }) },
-  ];
+export type DatabaseKind = DatabaseTarget['database'];
+
+/** The targets of `databases` (both by default); PostgreSQL's server is started only when it is one of them. */
+export function databaseTargets(databases: readonly DatabaseKind[] = ['sqlite', 'postgres']): DatabaseTarget[] {
+  const targets: DatabaseTarget[] = [];
+  if (databases.includes('sqlite')) targets.push({ database: 'sqlite', env: async () => ({}) });
+  if (databases.includes('postgres')) {
+    const postgres = postgresForThisFile();
+    targets.push({ database: 'postgres', env: async () => ({ DATABASE_URL: await postgres.server().createDatabase() }) });
+  }
+  return targets;
 }

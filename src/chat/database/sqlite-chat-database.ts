@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { ChatDatabase } from './chat-database';
 import type { ChatTables } from './chat-tables';
 import { openDatabase } from './open-database';
+import { SqliteLockWaits } from './sqlite-lock-waits';
 import { queueSqliteWrite } from './sqlite-write-queue';
 
 /** kysely's better-sqlite3 driver prepares every query anew; these few queries are prepared once. */
@@ -14,9 +15,11 @@ const MAX_CACHED_STATEMENTS = 256;
 export class SqliteChatDatabase implements ChatDatabase {
   readonly engine = 'sqlite';
   readonly db: Kysely<ChatTables>;
+  private readonly lockWaits: SqliteLockWaits;
 
   constructor(readonly connection: Database.Database) {
     this.db = new Kysely<ChatTables>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+    this.lockWaits = new SqliteLockWaits(connection);
   }
 
   static open(path: string): SqliteChatDatabase {
@@ -24,13 +27,22 @@ export class SqliteChatDatabase implements ChatDatabase {
   }
 
   write<T>(work: (db: Kysely<ChatTables>) => Promise<T>): Promise<T> {
-    const file = this.file();
-    return file === undefined ? work(this.db) : queueSqliteWrite(file, () => work(this.db));
+    return this.queued(() => work(this.db));
   }
 
   writeTransaction<T>(work: (trx: Kysely<ChatTables>) => Promise<T>): Promise<T> {
+    return this.queued(() => this.transaction(work));
+  }
+
+  /** Runs a write in the file's queue, telling the lock-wait back-off of its failure before the next write starts. */
+  private queued<T>(write: () => Promise<T>): Promise<T> {
+    const observed = () =>
+      write().catch((error: unknown) => {
+        this.lockWaits.failed(error);
+        throw error;
+      });
     const file = this.file();
-    return file === undefined ? this.transaction(work) : queueSqliteWrite(file, () => this.transaction(work));
+    return file === undefined ? observed() : queueSqliteWrite(file, observed);
   }
 
   /** The file whose writes to queue; none for an in-memory database, which is this connection's alone. */
@@ -63,6 +75,7 @@ export class SqliteChatDatabase implements ChatDatabase {
   }
 
   async close(): Promise<void> {
+    this.lockWaits.stop();
     // Not kysely's destroy alone: it would close a connection that a fault (or a test) closed already.
     if (this.connection.open) await this.db.destroy();
   }
