@@ -40,7 +40,8 @@ export class UserService implements UserRegistry {
    */
   async isKnownUser(id: string): Promise<boolean | typeof USER_REGISTRY_UNAVAILABLE> {
     try {
-      return this.repository.userExists(id);
+      // Awaited here: a rejected lookup must land in this catch, not pass it by.
+      return await this.repository.userExists(id);
     } catch (error) {
       if (isDatabaseUnavailable(error)) return USER_REGISTRY_UNAVAILABLE;
       throw error;
