@@ -1,9 +1,14 @@
 import { Pool } from 'pg';
+import { databaseUnavailableCause } from '../../src/chat/database/database-unavailable';
 import { isPostgresUnavailable } from '../../src/chat/database/postgres-unavailable';
 import { PostgresServer } from '../support/postgres-server';
 import { freePort } from '../support/redis-server';
 
-/** The errors a real PostgreSQL (and pg's pool) gives, classified: unavailable is a 503, the rest is not. */
+/**
+ * The errors a real PostgreSQL (and pg's pool) gives, classified: unavailable is a 503, the rest is
+ * not. databaseUnavailableCause is what the app's filter and guard ask: it answers pg's cause, the
+ * label of chat_database_unavailable_total.
+ */
 describe('isPostgresUnavailable', () => {
   let server: PostgresServer;
   const pools: Pool[] = [];
@@ -36,7 +41,9 @@ describe('isPostgresUnavailable', () => {
   it('a refused connection (nothing listens on the port)', async () => {
     const port = await freePort();
     const refused = pool({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
-    expect(isPostgresUnavailable(await errorOf(() => refused.query('SELECT 1')))).toBe(true);
+    const error = await errorOf(() => refused.query('SELECT 1'));
+    expect(isPostgresUnavailable(error)).toBe(true);
+    expect(databaseUnavailableCause(error)).toBe('ECONNREFUSED');
   });
 
   it('a statement that outlives statement_timeout (57014)', async () => {
@@ -44,6 +51,7 @@ describe('isPostgresUnavailable', () => {
     const error = await errorOf(() => slow.query('SELECT pg_sleep(5)'));
     expect(error).toMatchObject({ code: '57014' });
     expect(isPostgresUnavailable(error)).toBe(true);
+    expect(databaseUnavailableCause(error)).toBe('57014');
   });
 
   it('no client free in the pool within connectionTimeoutMillis', async () => {
@@ -51,7 +59,9 @@ describe('isPostgresUnavailable', () => {
     const small = pool({ max: 1, connectionTimeoutMillis: 2000 });
     const held = await small.connect();
     try {
-      expect(isPostgresUnavailable(await errorOf(() => small.query('SELECT 1')))).toBe(true);
+      const error = await errorOf(() => small.query('SELECT 1'));
+      expect(isPostgresUnavailable(error)).toBe(true);
+      expect(databaseUnavailableCause(error)).toBe('PG_POOL_TIMEOUT');
     } finally {
       held.release();
     }
@@ -67,6 +77,8 @@ describe('isPostgresUnavailable', () => {
     const error = await errorOf(() => victim.query('SELECT 1'));
     victim.release(true);
     expect(isPostgresUnavailable(error)).toBe(true);
+    // Which of these depends on when pg notices the terminated socket.
+    expect(databaseUnavailableCause(error)).toMatch(/^(57P01|PG_CONNECTION_TERMINATED|PG_CLIENT_BROKEN)$/);
   });
 
   it('not a query the database refused: a constraint, a syntax error, a missing table', async () => {
@@ -74,7 +86,9 @@ describe('isPostgresUnavailable', () => {
     await db.query('CREATE TABLE IF NOT EXISTS uniq (v int PRIMARY KEY)');
     await db.query('INSERT INTO uniq VALUES (1) ON CONFLICT DO NOTHING');
     for (const text of ['INSERT INTO uniq VALUES (1)', 'SELEC 1', 'SELECT * FROM missing_table']) {
-      expect(isPostgresUnavailable(await errorOf(() => db.query(text)))).toBe(false);
+      const error = await errorOf(() => db.query(text));
+      expect(isPostgresUnavailable(error)).toBe(false);
+      expect(databaseUnavailableCause(error)).toBeUndefined();
     }
     expect(isPostgresUnavailable(new Error('anything else'))).toBe(false);
     expect(isPostgresUnavailable(undefined)).toBe(false);
