@@ -36,7 +36,7 @@ async function expectUnavailable(call: Call): Promise<number> {
 const contents = (response: Response) => response.body.items.map((m: { content: string }) => m.content);
 
 // SQLite's own faults (another connection's lock, a failing disk under the driver); PostgreSQL's outage is postgres-outage.e2e-spec.
-describe.each(chatModes(['sqlite']))('the SQLite database failing under the running chat app ($name)', (mode) => {
+describe.each(chatModes(['sqlite']))('the database failing under the running chat app ($name cache, $database)', (mode) => {
   let dir: string;
   let env: Record<string, string>;
   let logger: RecordingLogger;

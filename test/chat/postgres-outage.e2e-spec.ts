@@ -17,7 +17,7 @@ const postgres = postgresForThisFile();
  * needs the database answers the database's 503 with Retry-After, each within 5 s, readiness is
  * down; after the restart writes work without restarting the app, and nothing acknowledged is lost.
  */
-describe('PostgreSQL stops under a running app, then comes back', () => {
+describe('PostgreSQL stops under a running app, then comes back (postgres)', () => {
   let chat: ChatApp;
   let ada: { token: string };
   let sessionId: string;
