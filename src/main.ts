@@ -34,7 +34,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = new AppLogger({ json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) });
   try {
-    prepareDatabaseDirectory(config.databasePath);
+    if (config.postgres.url === undefined) prepareDatabaseDirectory(config.databasePath);
     const app = await createApp(config, logger);
     const server = app.getHttpServer();
     applyServerLimits(server);

@@ -10,6 +10,7 @@ import { scenario08 } from './08-memory-footprint';
 import { scenario09 } from './09-estimate-vs-heap';
 import { clusterStampedeScenario } from './10-cluster-stampede';
 import { leaseMissPathScenario } from './11-lease-miss-path';
+import { httpPostgresScenario } from './12-http-postgres';
 import { failSafeScenario } from './13-fail-safe';
 import { getManyScenario } from './14-get-many';
 
@@ -26,6 +27,7 @@ export const scenarios: BenchScenario[] = [
   scenario09,
   clusterStampedeScenario,
   leaseMissPathScenario,
+  httpPostgresScenario,
   failSafeScenario,
   getManyScenario,
 ];

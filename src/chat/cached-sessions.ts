@@ -31,7 +31,7 @@ export class CachedSessions {
         [...idOfKey.keys()],
         async (missingKeys) => {
           try {
-            const found = this.repository.findSessions(missingKeys.map((key) => idOfKey.get(key)!));
+            const found = await this.repository.findSessions(missingKeys.map((key) => idOfKey.get(key)!));
             return new Map(found.map((session) => [Keys.sessionKey(session.id), session]));
           } catch (error) {
             throw new DatabaseReadFailure(error);
@@ -44,7 +44,7 @@ export class CachedSessions {
       // A cache failure never fails a read: the database answers it.
       this.errors++;
       this.logger.error(`reading ${ids.length} sessions from the cache failed: ${(error as Error).message}`);
-      const byId = new Map(this.repository.findSessions(ids).map((session) => [session.id, session]));
+      const byId = new Map((await this.repository.findSessions(ids)).map((session) => [session.id, session]));
       sessions = ids.map((id) => byId.get(id));
     }
     // null: the entry of a session that did not exist when its details were asked for.

@@ -6,7 +6,6 @@ import { ChatCacheInvalidationListener } from './chat-cache-invalidation.listene
 import { ChatRepository } from './chat.repository';
 import { CHAT_DATABASE, ChatDatabaseCloser, chatDatabaseProvider } from './database/chat-database.provider';
 import { DatabaseOutages } from './database/database-outages';
-import { SqliteLockWaits } from './database/sqlite-lock-waits';
 import { DatabaseUnavailableFilter } from './database-unavailable.filter';
 import { SearchController } from './search.controller';
 import { SessionService } from './session.service';
@@ -14,7 +13,7 @@ import { SessionsController } from './sessions.controller';
 import { UserService } from './user.service';
 import { UsersController } from './users.controller';
 
-/** The chat backend: SQLite as the source of truth, every read through ChatCacheModule. */
+/** The chat backend: SQLite or PostgreSQL as the source of truth, every read through ChatCacheModule. */
 @Module({
   imports: [AuthModule],
   controllers: [UsersController, SessionsController, SearchController],
@@ -30,7 +29,6 @@ import { UsersController } from './users.controller';
     // BearerAuthGuard asks whether a token's user exists.
     { provide: UserRegistry, useExisting: UserService },
     { provide: DatabaseOutages, useFactory: () => new DatabaseOutages() },
-    SqliteLockWaits,
     // Global: the database fails under guards and handlers alike; a 503, never a 500 (see the filter).
     { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
   ],

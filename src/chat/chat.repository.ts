@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Database from 'better-sqlite3';
+import type { Compilable, Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import { CHAT_DATABASE } from './database/chat-database.provider';
+import { CHAT_DATABASE, ChatDatabase } from './database/chat-database';
+import type { ChatTables } from './database/chat-tables';
+import { isForeignKeyViolation } from './database/foreign-key-violation';
+import { searchMessages } from './database/message-search';
+import { ReusableQuery } from './database/reusable-query';
 import { Message, MessagePage, MessageRole, SearchHit, SearchQuery, Session, User } from './chat.types';
-import { toFtsQuery } from './fts-query';
 
 interface SessionRow {
   id: string;
@@ -16,7 +19,6 @@ interface SessionRow {
 }
 
 interface MessageRow {
-  seq: number;
   id: string;
   session_id: string;
   role: MessageRole;
@@ -24,187 +26,234 @@ interface MessageRow {
   created_at: string;
 }
 
-const SESSION_COLUMNS = 'id, user_id, title, created_at, updated_at, message_count, last_message_at';
-const MESSAGE_COLUMNS = 'seq, id, session_id, role, content, created_at';
+const SESSION_COLUMNS = ['id', 'user_id', 'title', 'created_at', 'updated_at', 'message_count', 'last_message_at'] as const;
+const MESSAGE_COLUMNS = ['id', 'session_id', 'role', 'content', 'created_at'] as const;
 
-/** The only code that speaks SQL: prepared statements, parameters only. */
+/**
+ * The only code that speaks SQL, to SQLite or PostgreSQL through kysely (parameters only). Every
+ * write checks ownership inside its statement or transaction, never against an earlier read.
+ */
 @Injectable()
 export class ChatRepository {
-  private readonly statements;
+  private readonly db: Kysely<ChatTables>;
+  /** The reads of every request, compiled once (see ReusableQuery); parameters in the order of their SQL. */
+  private readonly reads;
 
-  constructor(@Inject(CHAT_DATABASE) private readonly db: Database.Database) {
-    this.statements = {
-      insertUser: db.prepare('INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)'),
-      findUser: db.prepare('SELECT id, name FROM users WHERE id = ?'),
-      userExists: db.prepare('SELECT 1 FROM users WHERE id = ?').pluck(),
-      deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
-      sessionIdsOfUser: db.prepare('SELECT id FROM sessions WHERE user_id = ?').pluck(),
-      deleteSessionsOfUser: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
-      deleteMessagesOfUser: db.prepare('DELETE FROM messages WHERE session_id IN (SELECT id FROM sessions WHERE user_id = ?)'),
-      // Inserts nothing when the user is gone, rather than failing on the foreign key.
-      insertSession: db.prepare(
-        `INSERT INTO sessions (id, user_id, title, created_at, updated_at, activity_at)
-         SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)`,
+  constructor(@Inject(CHAT_DATABASE) private readonly database: ChatDatabase) {
+    this.db = database.db;
+    const read = <Row>(build: (db: Kysely<ChatTables>) => Compilable<Row>) => new ReusableQuery(this.db, build);
+    this.reads = {
+      findUser: read((db) => db.selectFrom('users').select(['id', 'name']).where('id', '=', '$id')),
+      userExists: read((db) => db.selectFrom('users').select('id').where('id', '=', '$id')),
+      findSession: read((db) => db.selectFrom('sessions').select(SESSION_COLUMNS).where('id', '=', '$id')),
+      sessionsOfUser: read((db) =>
+        db
+          .selectFrom('sessions')
+          .select(SESSION_COLUMNS)
+          .where('user_id', '=', '$userId')
+          .orderBy('activity_at', 'desc')
+          .orderBy('seq', 'desc')
+          .limit(0),
       ),
-      findSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`),
-      renameSession: db.prepare(`UPDATE sessions SET title = ?, updated_at = ?, activity_at = ? WHERE id = ? AND user_id = ?`),
-      deleteSession: db.prepare('DELETE FROM sessions WHERE id = ? AND user_id = ?'),
-      deleteMessagesOf: db.prepare('DELETE FROM messages WHERE session_id = ?'),
-      newestSessionIdsOfUser: db.prepare('SELECT id FROM sessions WHERE user_id = ? ORDER BY activity_at DESC, seq DESC LIMIT ?').pluck(),
-      // One statement for any number of ids: they travel as one JSON array parameter.
-      sessionsByIds: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id IN (SELECT value FROM json_each(?))`),
-      insertMessage: db.prepare(`INSERT INTO messages (id, session_id, role, content, created_at) VALUES (?, ?, ?, ?, ?)`),
-      countMessage: db.prepare(
-        `UPDATE sessions SET message_count = message_count + 1, last_message_at = ?, activity_at = ? WHERE id = ? AND user_id = ?`,
+      sessionIdsOfUser: read((db) =>
+        db
+          .selectFrom('sessions')
+          .select('id')
+          .where('user_id', '=', '$userId')
+          .orderBy('activity_at', 'desc')
+          .orderBy('seq', 'desc')
+          .limit(0),
       ),
-      messageSeq: db.prepare('SELECT seq FROM messages WHERE id = ? AND session_id = ?'),
-      newestMessages: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?`),
-      newestMessagesBefore: db.prepare(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      messageSeq: read((db) => db.selectFrom('messages').select('seq').where('id', '=', '$id').where('session_id', '=', '$sessionId')),
+      newestMessages: read((db) =>
+        db.selectFrom('messages').select(MESSAGE_COLUMNS).where('session_id', '=', '$sessionId').orderBy('seq', 'desc').limit(0),
       ),
-      search: db.prepare(
-        `SELECT m.session_id, m.id, m.role, m.created_at,
-                snippet(messages_fts, 0, '**', '**', '…', 16) AS snippet
-           FROM messages_fts
-           JOIN messages m ON m.seq = messages_fts.rowid
-           JOIN sessions s ON s.id = m.session_id
-          WHERE messages_fts MATCH @match
-            AND s.user_id = @userId
-            AND (@sessionId IS NULL OR m.session_id = @sessionId)
-            AND (@role IS NULL OR m.role = @role)
-          ORDER BY rank, m.seq DESC
-          LIMIT @limit`,
+      newestMessagesBefore: read((db) =>
+        db
+          .selectFrom('messages')
+          .select(MESSAGE_COLUMNS)
+          .where('session_id', '=', '$sessionId')
+          .where('seq', '<', 0)
+          .orderBy('seq', 'desc')
+          .limit(0),
       ),
     };
   }
 
-  createUser(name: string): User {
+  async createUser(name: string): Promise<User> {
     const user = { id: randomUUID(), name };
-    this.statements.insertUser.run(user.id, user.name, now());
+    await this.database.write((db) => db.insertInto('users').values({ id: user.id, name: user.name, created_at: now() }).execute());
     return user;
   }
 
-  findUser(id: string): User | null {
-    return (this.statements.findUser.get(id) as User | undefined) ?? null;
+  async findUser(id: string): Promise<User | null> {
+    return (await this.reads.findUser.first(id)) ?? null;
   }
 
-  userExists(id: string): boolean {
-    return this.statements.userExists.get(id) !== undefined;
+  async userExists(id: string): Promise<boolean> {
+    return (await this.reads.userExists.first(id)) !== undefined;
   }
 
   /**
-   * Deletes the user, their sessions and their messages (the search index follows the messages, by
-   * trigger) in one transaction; answers the ids of the sessions it deleted, read in that same
-   * transaction so that none created a moment before is missed, or null when there was no such user.
-   * IMMEDIATE takes the write lock first: a read followed by writes in a deferred transaction could
-   * fail with SQLITE_BUSY when another instance writes in between.
+   * Deletes the user, their sessions and their messages (on SQLite the search index follows the
+   * messages by trigger) in one transaction; answers the ids of the sessions it deleted, or null
+   * when there was no such user. The user's row is locked first (a no-op on SQLite, whose
+   * transaction holds the write lock already): a session being created for them at the same moment
+   * then waits, and fails its ownership check once this commits, so none escapes `sessionIds`.
    */
-  deleteUser(id: string): string[] | null {
-    return this.db
-      .transaction(() => {
-        const sessionIds = this.statements.sessionIdsOfUser.all(id) as string[];
-        this.statements.deleteMessagesOfUser.run(id);
-        this.statements.deleteSessionsOfUser.run(id);
-        const { changes } = this.statements.deleteUser.run(id);
-        return changes === 0 ? null : sessionIds;
-      })
-      .immediate();
+  async deleteUser(id: string): Promise<string[] | null> {
+    return this.database.writeTransaction(async (trx) => {
+      let lockUser = trx.selectFrom('users').select('id').where('id', '=', id);
+      if (this.database.engine === 'postgres') lockUser = lockUser.forUpdate();
+      if ((await lockUser.executeTakeFirst()) === undefined) return null;
+      await trx
+        .deleteFrom('messages')
+        .where('session_id', 'in', (eb) => eb.selectFrom('sessions').select('id').where('user_id', '=', id))
+        .execute();
+      const sessions = await trx.deleteFrom('sessions').where('user_id', '=', id).returning('id').execute();
+      await trx.deleteFrom('users').where('id', '=', id).execute();
+      return sessions.map((session) => session.id);
+    });
   }
 
   /** The new session, or null when the user does not exist (any more). */
-  createSession(userId: string, title: string): Session | null {
+  async createSession(userId: string, title: string): Promise<Session | null> {
     const id = randomUUID();
     const at = now();
-    const { changes } = this.statements.insertSession.run(id, userId, title, at, at, at, userId);
-    return changes === 0 ? null : this.findSession(id);
+    try {
+      // Inserts nothing when the user is gone, rather than failing on the foreign key.
+      const row = await this.database.write((db) =>
+        db
+          .insertInto('sessions')
+          .columns(['id', 'user_id', 'title', 'created_at', 'updated_at', 'activity_at'])
+          .expression((eb) =>
+            eb
+              .selectFrom('users')
+              .select([
+                eb.val(id).as('id'),
+                eb.val(userId).as('user_id'),
+                eb.val(title).as('title'),
+                eb.val(at).as('created_at'),
+                eb.val(at).as('updated_at'),
+                eb.val(at).as('activity_at'),
+              ])
+              .where('users.id', '=', userId),
+          )
+          .returning(SESSION_COLUMNS)
+          .executeTakeFirst(),
+      );
+      return row ? toSession(row) : null;
+    } catch (error) {
+      // PostgreSQL: the user was deleted by a transaction that committed after this insert's check.
+      if (isForeignKeyViolation(error)) return null;
+      throw error;
+    }
   }
 
-  findSession(id: string): Session | null {
-    const row = this.statements.findSession.get(id) as SessionRow | undefined;
+  async findSession(id: string): Promise<Session | null> {
+    const row = await this.reads.findSession.first(id);
     return row ? toSession(row) : null;
   }
 
   /** The renamed session, or null when the user has no such session. */
-  renameSession(userId: string, id: string, title: string): Session | null {
+  async renameSession(userId: string, id: string, title: string): Promise<Session | null> {
     const at = now();
-    const { changes } = this.statements.renameSession.run(title, at, at, id, userId);
-    return changes === 0 ? null : this.findSession(id);
+    const row = await this.database.write((db) =>
+      db
+        .updateTable('sessions')
+        .set({ title, updated_at: at, activity_at: at })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .returning(SESSION_COLUMNS)
+        .executeTakeFirst(),
+    );
+    return row ? toSession(row) : null;
   }
 
   /** Whether the user had such a session; its messages (and their search entries) go with it. */
-  deleteSession(userId: string, id: string): boolean {
-    return this.db.transaction(() => {
-      const { changes } = this.statements.deleteSession.run(id, userId);
-      if (changes > 0) this.statements.deleteMessagesOf.run(id);
-      return changes > 0;
-    })();
+  async deleteSession(userId: string, id: string): Promise<boolean> {
+    return this.database.writeTransaction(async (trx) => {
+      const { numDeletedRows } = await trx
+        .deleteFrom('sessions')
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow();
+      if (numDeletedRows === 0n) return false;
+      await trx.deleteFrom('messages').where('session_id', '=', id).execute();
+      return true;
+    });
+  }
+
+  async listSessions(userId: string, limit: number): Promise<Session[]> {
+    return (await this.reads.sessionsOfUser.rows(userId, limit)).map(toSession);
   }
 
   /** The ids of the user's `limit` sessions of newest activity, newest first. */
-  listSessionIds(userId: string, limit: number): string[] {
-    return this.statements.newestSessionIdsOfUser.all(userId, limit) as string[];
+  async listSessionIds(userId: string, limit: number): Promise<string[]> {
+    return (await this.reads.sessionIdsOfUser.rows(userId, limit)).map((row) => row.id);
   }
 
-  /** The sessions of these ids that exist, in no particular order. */
-  findSessions(ids: readonly string[]): Session[] {
+  /** The sessions of these ids that exist, in no particular order (one statement for all of them). */
+  async findSessions(ids: readonly string[]): Promise<Session[]> {
     if (ids.length === 0) return [];
-    return (this.statements.sessionsByIds.all(JSON.stringify(ids)) as SessionRow[]).map(toSession);
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select(SESSION_COLUMNS)
+      .where('id', 'in', [...ids])
+      .execute();
+    return rows.map(toSession);
   }
 
   /**
    * Stores the message and counts it on its session, in one transaction; null when the user has no
-   * such session. The ownership check is part of the transaction, so a session deleted by another
-   * instance a moment before is a null here, never a foreign-key error.
+   * such session. The ownership check is part of the transaction (the UPDATE, which also locks the
+   * session's row), so a session deleted by another instance a moment before is a null here, never
+   * a foreign-key error.
    */
-  addMessage(userId: string, sessionId: string, role: MessageRole, content: string): Message | null {
+  async addMessage(userId: string, sessionId: string, role: MessageRole, content: string): Promise<Message | null> {
     const message: Message = { id: randomUUID(), sessionId, role, content, createdAt: now() };
-    return this.db.transaction(() => {
-      const { changes } = this.statements.countMessage.run(message.createdAt, message.createdAt, sessionId, userId);
-      if (changes === 0) return null;
-      this.statements.insertMessage.run(message.id, sessionId, role, content, message.createdAt);
+    return this.database.writeTransaction(async (trx) => {
+      const { numUpdatedRows } = await trx
+        .updateTable('sessions')
+        .set((eb) => ({
+          message_count: eb('message_count', '+', 1),
+          last_message_at: message.createdAt,
+          activity_at: message.createdAt,
+        }))
+        .where('id', '=', sessionId)
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow();
+      if (numUpdatedRows === 0n) return null;
+      await trx
+        .insertInto('messages')
+        .values({ id: message.id, session_id: sessionId, role, content, created_at: message.createdAt })
+        .execute();
       return message;
-    })();
+    });
   }
 
   /**
    * The newest `limit` messages older than `before` (or the newest overall), oldest first; null
    * when `before` is not a message of the session.
    */
-  listMessages(sessionId: string, limit: number, before?: string): MessagePage | null {
-    let beforeSeq: number | undefined;
-    if (before !== undefined) {
-      beforeSeq = (this.statements.messageSeq.get(before, sessionId) as { seq: number } | undefined)?.seq;
-      if (beforeSeq === undefined) return null;
-    }
+  async listMessages(sessionId: string, limit: number, before?: string): Promise<MessagePage | null> {
+    let rows: MessageRow[];
     // One row more than asked tells whether an older page exists.
-    const rows = (
-      beforeSeq === undefined
-        ? this.statements.newestMessages.all(sessionId, limit + 1)
-        : this.statements.newestMessagesBefore.all(sessionId, beforeSeq, limit + 1)
-    ) as MessageRow[];
+    if (before === undefined) {
+      rows = await this.reads.newestMessages.rows(sessionId, limit + 1);
+    } else {
+      const cursor = await this.reads.messageSeq.first(before, sessionId);
+      if (cursor === undefined) return null;
+      rows = await this.reads.newestMessagesBefore.rows(sessionId, cursor.seq, limit + 1);
+    }
     const hasOlder = rows.length > limit;
-    const page = rows.slice(0, limit).reverse().map(toMessage);
-    return { items: page, nextCursor: hasOlder && page.length > 0 ? page[0].id : null };
+    const items = rows.slice(0, limit).reverse().map(toMessage);
+    return { items, nextCursor: hasOlder && items.length > 0 ? items[0].id : null };
   }
 
   /** The user's messages matching the words of `q`, best match first. */
-  search(userId: string, query: SearchQuery): SearchHit[] {
-    const match = toFtsQuery(query.q);
-    if (match === null) return [];
-    const rows = this.statements.search.all({
-      match,
-      userId,
-      sessionId: query.sessionId ?? null,
-      role: query.role ?? null,
-      limit: query.limit,
-    }) as { session_id: string; id: string; role: MessageRole; created_at: string; snippet: string }[];
-    return rows.map((row) => ({
-      sessionId: row.session_id,
-      messageId: row.id,
-      role: row.role,
-      snippet: row.snippet,
-      createdAt: row.created_at,
-    }));
+  search(userId: string, query: SearchQuery): Promise<SearchHit[]> {
+    return searchMessages(this.db, this.database.engine, userId, query);
   }
 }
 

@@ -2,7 +2,6 @@ import { ArgumentsHost, Catch, HttpStatus } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { databaseUnavailableCause } from './database/database-unavailable';
 import { DatabaseOutages } from './database/database-outages';
-import { SqliteLockWaits } from './database/sqlite-lock-waits';
 
 export const DATABASE_UNAVAILABLE_MESSAGE = 'the database is unavailable; try again shortly';
 
@@ -20,10 +19,7 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
  */
 @Catch()
 export class DatabaseUnavailableFilter extends BaseExceptionFilter {
-  constructor(
-    private readonly outages: DatabaseOutages,
-    private readonly lockWaits: SqliteLockWaits,
-  ) {
+  constructor(private readonly outages: DatabaseOutages) {
     super();
   }
 
@@ -31,7 +27,6 @@ export class DatabaseUnavailableFilter extends BaseExceptionFilter {
     const cause = databaseUnavailableCause(exception);
     if (cause === undefined || host.getType() !== 'http') return super.catch(exception, host);
     this.outages.record(cause, exception);
-    this.lockWaits.failed(cause);
     const adapter = this.httpAdapterHost!.httpAdapter;
     const response = host.switchToHttp().getResponse();
     // A response already under way cannot become a 503; end it, as Nest does for any late error.

@@ -31,7 +31,7 @@ export class SessionService {
 
   async createSession(userId: string, title: string): Promise<Session> {
     // Null when the user is gone: the insert checks it, so this is a 401, never a foreign-key error.
-    const session = this.repository.createSession(userId, title);
+    const session = await this.repository.createSession(userId, title);
     if (session === null) throw unknownUser();
     await this.publish<SessionEvent>(ChatEvents.SessionCreated, { userId, sessionId: session.id });
     return session;
@@ -45,21 +45,21 @@ export class SessionService {
   }
 
   async renameSession(userId: string, sessionId: string, title: string): Promise<Session> {
-    const session = this.repository.renameSession(userId, sessionId, title);
-    if (session === null) throw this.sessionMissing(userId, sessionId);
+    const session = await this.repository.renameSession(userId, sessionId, title);
+    if (session === null) throw await this.sessionMissing(userId, sessionId);
     await this.publish<SessionEvent>(ChatEvents.SessionUpdated, { userId, sessionId });
     return session;
   }
 
   async deleteSession(userId: string, sessionId: string): Promise<void> {
-    if (!this.repository.deleteSession(userId, sessionId)) throw this.sessionMissing(userId, sessionId);
+    if (!(await this.repository.deleteSession(userId, sessionId))) throw await this.sessionMissing(userId, sessionId);
     await this.publish<SessionEvent>(ChatEvents.SessionDeleted, { userId, sessionId });
   }
 
   async addMessage(userId: string, sessionId: string, role: MessageRole, content: string): Promise<Message> {
     // A write checks ownership against the database, never against a cached copy.
-    const message = this.repository.addMessage(userId, sessionId, role, content);
-    if (message === null) throw this.sessionMissing(userId, sessionId);
+    const message = await this.repository.addMessage(userId, sessionId, role, content);
+    if (message === null) throw await this.sessionMissing(userId, sessionId);
     await this.publish<MessageCreatedEvent>(ChatEvents.MessageCreated, { userId, sessionId, messageId: message.id });
     return message;
   }
@@ -129,8 +129,8 @@ export class SessionService {
    * Why a write found no session of the user: a 404, or a 401 when the user itself is gone (deleted
    * between the guard and this write). Asked of the database only on this failure path.
    */
-  private sessionMissing(userId: string, sessionId: string): HttpException {
-    return this.repository.userExists(userId) ? sessionNotFound(sessionId) : unknownUser();
+  private async sessionMissing(userId: string, sessionId: string): Promise<HttpException> {
+    return (await this.repository.userExists(userId)) ? sessionNotFound(sessionId) : unknownUser();
   }
 }
 

@@ -44,7 +44,8 @@ export class UserService implements UserRegistry {
    */
   async isKnownUser(id: string): Promise<boolean | typeof USER_REGISTRY_UNAVAILABLE> {
     try {
-      return this.repository.userExists(id);
+      // Awaited here: a rejected lookup must land in this catch, not pass it by.
+      return await this.repository.userExists(id);
     } catch (error) {
       if (isDatabaseUnavailable(error)) return USER_REGISTRY_UNAVAILABLE;
       throw error;
@@ -56,7 +57,7 @@ export class UserService implements UserRegistry {
    * cache of every instance (`user.deleted`) before answering.
    */
   async deleteUser(id: string): Promise<void> {
-    const sessionIds = this.repository.deleteUser(id);
+    const sessionIds = await this.repository.deleteUser(id);
     if (sessionIds === null) throw unknownUser();
     await publishChatEvent<UserDeletedEvent>(this.events, this.logger, ChatEvents.UserDeleted, { userId: id, sessionIds });
   }

@@ -8,6 +8,14 @@ export interface AppConfig {
   /** The HTTP platform under Nest: Express (the default) or Fastify. The API answers the same on both. */
   httpAdapter: HttpAdapterName;
   databasePath: string;
+  /** PostgreSQL instead of SQLite when `url` is set (DATABASE_URL). */
+  postgres: {
+    url: string | undefined;
+    /** Most connections one instance opens. */
+    poolMax: number;
+    /** Longest one statement (and one wait for a connection) may take. */
+    statementTimeoutMs: number;
+  };
   logLevel: LogLevel;
   /** `json`: one JSON object per line, for log pipelines; `text`: Nest's coloured lines. */
   logFormat: 'text' | 'json';

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       port: 3000,
       httpAdapter: 'express',
       databasePath: './data/chat.db',
+      postgres: { url: undefined, poolMax: 10, statementTimeoutMs: 2000 },
       logLevel: 'log',
       logFormat: 'text',
       jwtSecret: undefined,
@@ -45,7 +46,11 @@ describe('loadConfig', () => {
       LOG_FORMAT: 'json',
       METRICS_TOKEN: 'scraper',
       SHUTDOWN_TIMEOUT_MS: '2500',
+      DATABASE_URL: 'postgres://chat:secret@db.internal:5433/chat',
+      DATABASE_POOL_MAX: '25',
+      DATABASE_STATEMENT_TIMEOUT_MS: '1500',
     });
+    expect(config.postgres).toEqual({ url: 'postgres://chat:secret@db.internal:5433/chat', poolMax: 25, statementTimeoutMs: 1500 });
     expect(config.port).toBe(8080);
     expect(config.httpAdapter).toBe('fastify');
     expect(config.databasePath).toBe(':memory:');
@@ -100,6 +105,13 @@ describe('loadConfig', () => {
     ['REDIS_URL', { REDIS_URL: 'redis://localhost:6379', REDIS_CLUSTER_NODES: 'a:7000' }],
     ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: 'soon' }],
     ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '3600001' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://db/chat' }],
+    ['DATABASE_URL', { DATABASE_URL: 'db.internal:5432/chat' }],
+    ['DATABASE_URL', { DATABASE_URL: 'postgres://' }],
+    ['DATABASE_POOL_MAX', { DATABASE_POOL_MAX: '0' }],
+    ['DATABASE_POOL_MAX', { DATABASE_POOL_MAX: 'many' }],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', { DATABASE_STATEMENT_TIMEOUT_MS: '0' }],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', { DATABASE_STATEMENT_TIMEOUT_MS: '2s' }],
   ])('a bad %s stops the boot with a message naming it', (variable, env) => {
     let error: unknown;
     try {
@@ -123,6 +135,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REDIS_URL: 'http://user:hunter2@cache:6379' })).toThrow(
       'REDIS_URL must be redis://host:port or rediss://host:port (got "http://***@cache:6379")',
     );
+  });
+
+  it('never repeats a password of DATABASE_URL in its error', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://chat:hunter2@db/chat' })).toThrow(
+      'DATABASE_URL must be postgres://user:password@host:port/database (got "mysql://***@db/chat"); unset it to use SQLite (DATABASE_PATH)',
+    );
+  });
+
+  it('takes postgresql:// as well as postgres://', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/chat' }).postgres.url).toBe('postgresql://db/chat');
   });
 
   it('does not repeat a short production JWT_SECRET in its error', () => {

@@ -33,6 +33,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (driver !== undefined && driver !== 'memory' && !redisUrl && !clusterNodes) {
     throw new ConfigError('CACHE_DRIVER', `is ${driver} but neither REDIS_URL nor REDIS_CLUSTER_NODES is set`);
   }
+  const databaseUrl = optional(env, 'DATABASE_URL');
+  if (databaseUrl !== undefined) requirePostgresUrl(databaseUrl);
   const nodeEnv = optional(env, 'NODE_ENV') ?? 'development';
   const jwtSecret = optional(env, 'JWT_SECRET');
   if (nodeEnv === 'production') requireProductionSecret(jwtSecret);
@@ -41,6 +43,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: integer(env, 'PORT', 3000, 1, 65535),
     httpAdapter: oneOf(env, 'HTTP_ADAPTER', HTTP_ADAPTERS, 'express'),
     databasePath: optional(env, 'DATABASE_PATH') ?? './data/chat.db',
+    postgres: {
+      url: databaseUrl,
+      poolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 10_000),
+      // Two waits of this (a connection, then the statement) and a second query must fit the API's 5 s answer.
+      statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 2000, 1, 3_600_000),
+    },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const, 'text'),
     jwtSecret,
@@ -114,6 +122,21 @@ function requireRedisUrl(url: string): void {
   }
   if (parsed === undefined || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || hint !== '') {
     throw new ConfigError('REDIS_URL', `must be redis://host:port or rediss://host:port (got "${withoutPassword(url)}")${hint}`);
+  }
+}
+
+function requirePostgresUrl(url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') || parsed.hostname === '') {
+    throw new ConfigError(
+      'DATABASE_URL',
+      `must be postgres://user:password@host:port/database (got "${withoutPassword(url)}"); unset it to use SQLite (DATABASE_PATH)`,
+    );
   }
 }
 

@@ -232,6 +232,31 @@ describe('the real process', () => {
     );
 
     it(
+      'a DATABASE_URL where no PostgreSQL answers (its password not repeated)',
+      async () => {
+        const port = await freePort();
+        const { exit, stderr } = await bootFails({ DATABASE_URL: `postgres://chat:hunter2@127.0.0.1:${port}/chat` });
+        expect(exit).toEqual({ code: 1, signal: null });
+        expect(stderr).toBe(
+          `Cannot start: DATABASE_URL is "postgres://***@127.0.0.1:${port}/chat": PostgreSQL cannot be used (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${port}); start PostgreSQL or set DATABASE_URL to a database this process can reach, or unset it to use SQLite\n`,
+        );
+      },
+      BOOT_TEST_TIMEOUT_MS,
+    );
+
+    it(
+      'a DATABASE_URL that is no postgres:// URL',
+      async () => {
+        const { exit, stderr } = await bootFails({ DATABASE_URL: 'mysql://db/chat' });
+        expect(exit).toEqual({ code: 1, signal: null });
+        expect(stderr).toBe(
+          'Invalid configuration: DATABASE_URL must be postgres://user:password@host:port/database (got "mysql://db/chat"); unset it to use SQLite (DATABASE_PATH)\n',
+        );
+      },
+      BOOT_TEST_TIMEOUT_MS,
+    );
+
+    it(
       'with LOG_FORMAT=json, a configuration error is one JSON line too',
       async () => {
         const { exit, stderr } = await bootFails({ LOG_FORMAT: 'json', CACHE_TTL_MS: 'abc' });

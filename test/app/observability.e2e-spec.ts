@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
+import type { SqliteChatDatabase } from '../../src/chat/database/sqlite-chat-database';
 import request from 'supertest';
 import { CHAT_DATABASE } from '../../src/chat/database/chat-database.provider';
 import { bearer, ChatApp, startChatApp } from '../support/chat-app';
@@ -114,7 +114,7 @@ describe('GET /health: the database', () => {
   it('answers 503 naming the database when its connection is gone', async () => {
     const app = await startChatApp({ DATABASE_PATH: join(dir, 'chat.db') });
     try {
-      app.app.get<Database.Database>(CHAT_DATABASE).close(); // the fault: SQLite no longer answers
+      app.app.get<SqliteChatDatabase>(CHAT_DATABASE).connection.close(); // the fault: SQLite no longer answers
       const body = (await request(app.http).get('/health').expect(503)).body;
       expect(body.status).toBe('error');
       expect(body.error.database).toEqual({ status: 'down', engine: 'sqlite', error: 'The database connection is not open' });

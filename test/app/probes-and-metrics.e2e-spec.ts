@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
+import type { SqliteChatDatabase } from '../../src/chat/database/sqlite-chat-database';
 import request from 'supertest';
 import { CacheService } from '../../src/cache';
 import type { CacheCounters } from '../../src/cache/pipeline/cache-counters';
@@ -22,7 +22,7 @@ describe('GET /health/live and /health/ready', () => {
 
   it('ready is 503 when the database does not answer; live stays 200 (a restart would not help)', async () => {
     app = await startChatApp();
-    app.app.get<Database.Database>(CHAT_DATABASE).close();
+    app.app.get<SqliteChatDatabase>(CHAT_DATABASE).connection.close();
     const ready = (await request(app.http).get('/health/ready').expect(503)).body;
     expect(ready.error.database).toMatchObject({ status: 'down', error: 'The database connection is not open' });
     await request(app.http).get('/health/live').expect(200);
@@ -86,7 +86,7 @@ describe('/metrics counts', () => {
     expect(afterNotFound.get('chat_cache_factory_errors_total')).toBe(0);
 
     // The sessions table fails while the users table (the guard's lookup) still answers.
-    app.app.get<Database.Database>(CHAT_DATABASE).exec('ALTER TABLE sessions RENAME TO sessions_gone');
+    app.app.get<SqliteChatDatabase>(CHAT_DATABASE).connection.exec('ALTER TABLE sessions RENAME TO sessions_gone');
     await request(app.http).get(`/sessions/${randomUUID()}`).set(bearer(token)).expect(500);
     expect((await scrape()).get('chat_cache_factory_errors_total')).toBeGreaterThan(0);
   });

@@ -1,14 +1,14 @@
-import type Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { CacheService } from '../../src/cache';
 import { ChatCacheManager as Keys } from '../../src/chat/chat-cache.manager';
-import { CHAT_DATABASE } from '../../src/chat/database/chat-database.provider';
 import { SessionService } from '../../src/chat/session.service';
 import { bearer, ChatApp, startChatApp } from '../support/chat-app';
+import { chatDatabaseRows } from '../support/chat-database-rows';
 import { chatModes } from '../support/chat-modes';
+import { databaseTargets } from '../support/database-targets';
 import { RedisServer } from '../support/redis-server';
 import { SharedChatInstances, startSharedChatInstances } from '../support/shared-chat-instances';
 
@@ -55,7 +55,7 @@ async function waitFor(condition: () => Promise<boolean>, boundMs: number): Prom
   }
 }
 
-describe('DELETE /users/me, two instances sharing one SQLite file and one Redis', () => {
+describe.each(databaseTargets())('DELETE /users/me, two instances sharing one $database database and one Redis', (target) => {
   let shared: SharedChatInstances;
   let a: ChatApp;
   let b: ChatApp;
@@ -64,7 +64,7 @@ describe('DELETE /users/me, two instances sharing one SQLite file and one Redis'
   let sessionIds: string[];
 
   beforeAll(async () => {
-    shared = await startSharedChatInstances(2);
+    shared = await startSharedChatInstances(2, await target.env());
     [a, b] = shared.instances;
     ada = await a.signUp('ada');
     bob = await a.signUp('bob');
@@ -101,12 +101,11 @@ describe('DELETE /users/me, two instances sharing one SQLite file and one Redis'
     expect(await statusesOf(b.http, ada.token, sessionIds[0])).toEqual(all401(sessionIds[0]));
 
     // The rows and the search index hold nothing of hers; Bob's data is untouched.
-    const db = a.app.get<Database.Database>(CHAT_DATABASE);
-    const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
-    expect(count('SELECT count(*) AS n FROM users WHERE id = ?', ada.id)).toBe(0);
-    expect(count('SELECT count(*) AS n FROM sessions WHERE user_id = ?', ada.id)).toBe(0);
-    expect(count(`SELECT count(*) AS n FROM messages WHERE session_id IN (${sessionIds.map(() => '?').join(',')})`, ...sessionIds)).toBe(0);
-    expect(count("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'zebra'")).toBe(1);
+    const rows = chatDatabaseRows(a);
+    expect(await rows.users(ada.id)).toBe(0);
+    expect(await rows.sessionsOf(ada.id)).toBe(0);
+    expect(await rows.messagesIn(sessionIds)).toBe(0);
+    expect(await rows.searchEntries('zebra')).toBe(1);
     const bobsSearch = await request(b.http).get('/search?q=zebra').set(bearer(bob.token)).expect(200);
     expect(bobsSearch.body.items.map((hit: { snippet: string }) => hit.snippet)).toEqual(['**zebra** of bob']);
 
@@ -124,7 +123,7 @@ describe('DELETE /users/me, two instances sharing one SQLite file and one Redis'
   });
 });
 
-describe.each(chatModes())('a user whose row is gone ($name cache)', (mode) => {
+describe.each(chatModes())('a user whose row is gone ($name cache, $database)', (mode) => {
   let chat: ChatApp;
 
   beforeAll(async () => {
@@ -147,8 +146,7 @@ describe.each(chatModes())('a user whose row is gone ($name cache)', (mode) => {
     await request(chat.http).delete('/users/me').set(bearer(grace.token)).expect(204);
 
     expect(await statusesOf(chat.http, grace.token, session.id)).toEqual(all401(session.id));
-    const db = chat.app.get<Database.Database>(CHAT_DATABASE);
-    expect(db.prepare("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'zebra'").get()).toEqual({ n: 0 });
+    expect(await chatDatabaseRows(chat).searchEntries('zebra')).toBe(0);
   });
 
   it('gets a 401 for every route, writes included, though its profile is cached', async () => {
@@ -157,9 +155,7 @@ describe.each(chatModes())('a user whose row is gone ($name cache)', (mode) => {
     await request(chat.http).get('/users/me').set(bearer(carol.token)).expect(200);
 
     // Deleted in the database behind the application's back (an operator, another tool).
-    const db = chat.app.get<Database.Database>(CHAT_DATABASE);
-    db.prepare('DELETE FROM sessions WHERE user_id = ?').run(carol.id);
-    db.prepare('DELETE FROM users WHERE id = ?').run(carol.id);
+    await chatDatabaseRows(chat).deleteUserBehindTheAppsBack(carol.id);
 
     expect(await statusesOf(chat.http, carol.token, session.id)).toEqual(all401(session.id));
   });
@@ -168,9 +164,7 @@ describe.each(chatModes())('a user whose row is gone ($name cache)', (mode) => {
     const sessions = chat.app.get(SessionService);
     const dave = await chat.signUp('dave');
     const session = await sessions.createSession(dave.id, 't');
-    const db = chat.app.get<Database.Database>(CHAT_DATABASE);
-    db.prepare('DELETE FROM sessions WHERE user_id = ?').run(dave.id);
-    db.prepare('DELETE FROM users WHERE id = ?').run(dave.id);
+    await chatDatabaseRows(chat).deleteUserBehindTheAppsBack(dave.id);
 
     await expect(sessions.createSession(dave.id, 't')).rejects.toMatchObject({ status: 401 });
     await expect(sessions.renameSession(dave.id, session.id, 'u')).rejects.toMatchObject({ status: 401 });
@@ -182,7 +176,7 @@ describe.each(chatModes())('a user whose row is gone ($name cache)', (mode) => {
   });
 });
 
-describe('a database reset behind the same Redis', () => {
+describe.each(databaseTargets())('a $database database reset behind the same Redis', (target) => {
   let server: RedisServer;
   let dir: string;
 
@@ -197,13 +191,13 @@ describe('a database reset behind the same Redis', () => {
   });
 
   it('turns the old tokens away with 401, though Redis still holds their profiles', async () => {
-    const before = await startChatApp({ REDIS_URL: server.url, DATABASE_PATH: join(dir, 'before.db') });
+    const before = await startChatApp({ REDIS_URL: server.url, DATABASE_PATH: join(dir, 'before.db'), ...(await target.env()) });
     const frank = await before.signUp('frank');
     await request(before.http).get('/users/me').set(bearer(frank.token)).expect(200);
     const session = (await request(before.http).post('/sessions').set(bearer(frank.token)).send({ title: 't' }).expect(201)).body;
     await before.close();
 
-    const after = await startChatApp({ REDIS_URL: server.url, DATABASE_PATH: join(dir, 'after.db') });
+    const after = await startChatApp({ REDIS_URL: server.url, DATABASE_PATH: join(dir, 'after.db'), ...(await target.env()) });
     try {
       expect(await after.app.get(CacheService).get(Keys.profileKey(frank.id))).toEqual({ id: frank.id, name: 'frank' });
       expect(await statusesOf(after.http, frank.token, session.id)).toEqual(all401(session.id));

@@ -7,7 +7,7 @@ import { chatModes } from '../support/chat-modes';
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-describe.each(chatModes())('the HTTP API ($name cache)', (mode) => {
+describe.each(chatModes())('the HTTP API ($name cache, $database)', (mode) => {
   let chat: ChatApp;
   let ada: { id: string; token: string };
   let bob: { id: string; token: string };

@@ -6,7 +6,7 @@ import { chatModes } from '../support/chat-modes';
  * Every bad input the README lists answers a 4xx in Nest's error shape whose message names the
  * problem: never a 5xx, and nothing is written.
  */
-describe.each(chatModes())('bad input ($name cache)', (mode) => {
+describe.each(chatModes())('bad input ($name cache, $database)', (mode) => {
   let chat: ChatApp;
   let token: string;
   let sessionId: string;

@@ -1,13 +1,14 @@
 import request from 'supertest';
 import { CacheService } from '../../src/cache';
 import { bearer, ChatApp, startChatApp } from '../support/chat-app';
+import { databaseTargets } from '../support/database-targets';
 
 /** A cache that fails (a fault a real Redis cannot be made to produce on demand) never fails a write. */
-describe('when the cache fails', () => {
+describe.each(databaseTargets())('when the cache fails ($database)', (target) => {
   let chat: ChatApp;
 
   beforeAll(async () => {
-    chat = await startChatApp({ ADMIN_TOKEN: 'admin' });
+    chat = await startChatApp({ ADMIN_TOKEN: 'admin', ...(await target.env()) });
   });
 
   afterAll(async () => {

@@ -1,15 +1,16 @@
 import request from 'supertest';
 import { bearer, ChatApp, startChatApp } from '../support/chat-app';
 import { eventually, RedisServer } from '../support/redis-server';
+import { databaseTargets } from '../support/database-targets';
 import { SharedChatInstances, startSharedChatInstances } from '../support/shared-chat-instances';
 
-describe('Redis dies under a running app', () => {
+describe.each(databaseTargets())('Redis dies under a running app ($database)', (target) => {
   let shared: SharedChatInstances;
   let server: RedisServer;
   let app: ChatApp;
 
   beforeAll(async () => {
-    shared = await startSharedChatInstances(1, { REDIS_COMMAND_TIMEOUT_MS: '100' });
+    shared = await startSharedChatInstances(1, { REDIS_COMMAND_TIMEOUT_MS: '100', ...(await target.env()) });
     ({ server } = shared);
     [app] = shared.instances;
   });
@@ -63,14 +64,14 @@ describe('Redis dies under a running app', () => {
   });
 });
 
-describe('Redis dies under two instances', () => {
+describe.each(databaseTargets())('Redis dies under two instances ($database)', (target) => {
   let shared: SharedChatInstances;
   let server: RedisServer;
   let a: ChatApp;
   let b: ChatApp;
 
   beforeAll(async () => {
-    shared = await startSharedChatInstances(2, { REDIS_COMMAND_TIMEOUT_MS: '100' });
+    shared = await startSharedChatInstances(2, { REDIS_COMMAND_TIMEOUT_MS: '100', ...(await target.env()) });
     ({ server } = shared);
     [a, b] = shared.instances;
   });
@@ -108,11 +109,11 @@ describe('Redis dies under two instances', () => {
   });
 });
 
-describe('Redis freezes under a running app (commands hang, connections stay open)', () => {
+describe.each(databaseTargets())('Redis freezes under a running app (commands hang, connections stay open) ($database)', (target) => {
   let shared: SharedChatInstances;
 
   beforeAll(async () => {
-    shared = await startSharedChatInstances(1, { REDIS_COMMAND_TIMEOUT_MS: '100' });
+    shared = await startSharedChatInstances(1, { REDIS_COMMAND_TIMEOUT_MS: '100', ...(await target.env()) });
   });
 
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { bearer, ChatApp } from '../support/chat-app';
+import { databaseTargets } from '../support/database-targets';
 import { SharedChatInstances, startSharedChatInstances } from '../support/shared-chat-instances';
 
 /** How soon another instance must see a write, counted from the moment the write answered. */
@@ -17,7 +18,7 @@ async function seenWithin(boundMs: number, read: () => Promise<request.Response>
   }
 }
 
-describe('two instances sharing one SQLite file and one Redis', () => {
+describe.each(databaseTargets())('two instances sharing one $database database and one Redis', (target) => {
   let shared: SharedChatInstances;
   let a: ChatApp;
   let b: ChatApp;
@@ -25,7 +26,7 @@ describe('two instances sharing one SQLite file and one Redis', () => {
   let sessionId: string;
 
   beforeAll(async () => {
-    shared = await startSharedChatInstances(2);
+    shared = await startSharedChatInstances(2, await target.env());
     [a, b] = shared.instances;
     ({ token } = await a.signUp('ada'));
     sessionId = (await request(a.http).post('/sessions').set(bearer(token)).send({ title: 'first' }).expect(201)).body.id;

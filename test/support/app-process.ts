@@ -7,7 +7,7 @@ export const BUILT_MAIN = join(REPO_ROOT, 'dist', 'main.js');
 
 /** Variables of the app's configuration: none leaks from the test's own environment into a spawned app. */
 const APP_VARIABLES =
-  /^(PORT|HTTP_ADAPTER|DATABASE_PATH|REDIS_URL|REDIS_CLUSTER_NODES|CACHE_\w+|REDIS_COMMAND_TIMEOUT_MS|JWT_SECRET|ADMIN_TOKEN|METRICS_TOKEN|SHUTDOWN_TIMEOUT_MS|LOG_LEVEL|LOG_FORMAT|NODE_ENV)$/;
+  /^(PORT|HTTP_ADAPTER|DATABASE_PATH|DATABASE_URL|DATABASE_POOL_MAX|DATABASE_STATEMENT_TIMEOUT_MS|REDIS_URL|REDIS_CLUSTER_NODES|CACHE_\w+|REDIS_COMMAND_TIMEOUT_MS|JWT_SECRET|ADMIN_TOKEN|METRICS_TOKEN|SHUTDOWN_TIMEOUT_MS|LOG_LEVEL|LOG_FORMAT|NODE_ENV)$/;
 
 export function appEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !APP_VARIABLES.test(name)));

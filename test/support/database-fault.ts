@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { APP_CONFIG, AppConfig } from '../../src/config';
 import { CHAT_DATABASE } from '../../src/chat/database/chat-database.provider';
 import { openDatabase } from '../../src/chat/database/open-database';
+import { SqliteChatDatabase } from '../../src/chat/database/sqlite-chat-database';
 
 /** What better-sqlite3 throws when the disk under the file fails a read. */
 export const diskReadError = () => new Database.SqliteError('disk I/O error', 'SQLITE_IOERR_READ');
@@ -15,7 +16,9 @@ const EXECUTING_METHODS = new Set<PropertyKey>(['run', 'get', 'all', 'iterate'])
  * writers only (readers go on), and holding SQLite's own locks of the -shm file from another
  * process makes a read fail after 10 s with SQLITE_PROTOCOL (measured), not within 5 s.
  *
- * `install` puts the app's real connection (opened as the app opens it) behind a proxy: while
+ * `install` puts the app's real SQLite connection (opened as the app opens it) behind a proxy,
+ * under the app's own SqliteChatDatabase (so its kysely driver, write queue and lock-wait back-off
+ * run as they do in production): while
  * `fail(error)` is in force, every statement it runs throws `error` (the guard's lookup, the
  * repository's queries and the health check alike, as a failing disk would); `heal()` ends it.
  */
@@ -31,9 +34,10 @@ export class DatabaseFault {
   }
 
   install(builder: TestingModuleBuilder): TestingModuleBuilder {
-    return builder
-      .overrideProvider(CHAT_DATABASE)
-      .useFactory({ factory: ({ databasePath }: AppConfig) => this.wrap(openDatabase(databasePath)), inject: [APP_CONFIG] });
+    return builder.overrideProvider(CHAT_DATABASE).useFactory({
+      factory: ({ databasePath }: AppConfig) => new SqliteChatDatabase(this.wrap(openDatabase(databasePath))),
+      inject: [APP_CONFIG],
+    });
   }
 
   private wrap(db: Database.Database): Database.Database {

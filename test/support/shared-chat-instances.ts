@@ -6,7 +6,7 @@ import { RedisServer } from './redis-server';
 
 export interface SharedChatInstances {
   server: RedisServer;
-  /** The environment of every instance: one SQLite file, one Redis. */
+  /** The environment of every instance: one database (a SQLite file, or `env`'s DATABASE_URL), one Redis. */
   env: Record<string, string>;
   instances: ChatApp[];
   stop(): Promise<void>;
@@ -14,7 +14,8 @@ export interface SharedChatInstances {
 
 /**
  * `count` chat instances as N processes behind a load balancer would run: one SQLite file (in a
- * temp folder) and one redis-server, both started here and removed by `stop`.
+ * temp folder; or the PostgreSQL database of `env.DATABASE_URL`) and one redis-server, both started
+ * here and removed by `stop`.
  */
 export async function startSharedChatInstances(count: number, env: Record<string, string> = {}): Promise<SharedChatInstances> {
   const server = await RedisServer.start();

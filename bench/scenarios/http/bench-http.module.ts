@@ -123,15 +123,15 @@ export class DatabasePeerController {
   ) {}
 
   @Get(MESSAGES_ROUTE)
-  listMessages(
+  async listMessages(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseIdPipe) id: string,
     @Query() query: ListMessagesQuery,
-  ): MessagePage {
+  ): Promise<MessagePage> {
     this.calls.database++;
-    const session = this.chat.repository.findSession(id);
+    const session = await this.chat.repository.findSession(id);
     if (session === null || session.userId !== user.id) throw new NotFoundException(`session ${id} not found`);
-    const page = this.chat.repository.listMessages(id, query.limit, query.before?.toLowerCase());
+    const page = await this.chat.repository.listMessages(id, query.limit, query.before?.toLowerCase());
     if (page === null) throw new BadRequestException(`before must be the id of a message of session ${id}`);
     return page;
   }

@@ -18,16 +18,17 @@ const TRANSPILE_HOOK = path.join(__dirname, 'transpile-hook.js');
 
 /**
  * Forks server.ts (compiled on load by transpile-hook.js, not ts-node) and waits for its `ready`.
- * The server runs the app on `adapter` (HTTP_ADAPTER). With BENCH_HTTP_CPU_PROF=<dir> the server
- * writes a V8 CPU profile there when stopped.
+ * The server runs the app on `adapter` (HTTP_ADAPTER); `databaseUrl`: on that PostgreSQL instead of an
+ * in-memory SQLite (scenario 10). With BENCH_HTTP_CPU_PROF=<dir> the server writes a V8 CPU profile
+ * there when stopped.
  */
-export function startServer(adapter: HttpAdapterName = 'express'): Promise<ServerProcess> {
+export function startServer(adapter: HttpAdapterName = 'express', databaseUrl?: string): Promise<ServerProcess> {
   const execArgv = ['-r', TRANSPILE_HOOK];
   if (process.env.BENCH_HTTP_CPU_PROF) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HTTP_CPU_PROF}`);
   const child = fork(SERVER, [], {
     execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, NODE_ENV: 'production', BENCH_HTTP_ADAPTER: adapter },
+    env: { ...process.env, NODE_ENV: 'production', BENCH_HTTP_ADAPTER: adapter, BENCH_HTTP_DATABASE_URL: databaseUrl ?? '' },
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

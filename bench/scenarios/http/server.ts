@@ -1,6 +1,7 @@
 /**
  * Scenario 7's server, in a child process of the bench (so that autocannon does not share its event
- * loop): the real application as createApp builds it (memory cache driver, in-memory SQLite), plus
+ * loop): the real application as createApp builds it (memory cache driver, in-memory SQLite, or the
+ * PostgreSQL of BENCH_HTTP_DATABASE_URL for scenario 10), plus
  * BenchHttpModule's peer routes. Seeds one user and one session of chat messages, warms every route,
  * checks that each answers as it should, then sends `ready` over IPC.
  *
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   // Only what the scenario sets: no REDIS_URL or CACHE_* from the shell, the defaults of the table.
   const config = loadConfig({
     DATABASE_PATH: ':memory:',
+    DATABASE_URL: process.env.BENCH_HTTP_DATABASE_URL ?? '',
     JWT_SECRET: 'bench-http-secret',
     LOG_LEVEL: 'error',
     HTTP_ADAPTER: process.env.BENCH_HTTP_ADAPTER ?? 'express',

@@ -1,27 +1,39 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, Provider } from '@nestjs/common';
-import type Database from 'better-sqlite3';
 import { APP_CONFIG, AppConfig } from '../../config';
-import { openDatabase } from './open-database';
+import { CHAT_DATABASE, ChatDatabase } from './chat-database';
+import { postgresBootError } from './postgres-boot-error';
+import { PostgresChatDatabase } from './postgres-chat-database';
+import { SqliteChatDatabase } from './sqlite-chat-database';
 
-/** Injection token of the open better-sqlite3 connection. */
-export const CHAT_DATABASE = Symbol('CHAT_DATABASE');
+export { CHAT_DATABASE } from './chat-database';
 
+/** PostgreSQL when DATABASE_URL is set, else the SQLite file of DATABASE_PATH. */
 export const chatDatabaseProvider: Provider = {
   provide: CHAT_DATABASE,
-  useFactory: ({ databasePath }: AppConfig) => {
-    const db = openDatabase(databasePath);
-    new Logger('ChatDatabase').log(`SQLite database ${databasePath === ':memory:' ? 'in memory' : databasePath}`);
-    return db;
+  useFactory: async ({ databasePath, postgres }: AppConfig): Promise<ChatDatabase> => {
+    const logger = new Logger('ChatDatabase');
+    if (postgres.url !== undefined) {
+      const url = postgres.url;
+      const database = await PostgresChatDatabase.open({ ...postgres, url }).catch((error: unknown) => {
+        throw postgresBootError(url, error);
+      });
+      const { host, pathname } = new URL(postgres.url);
+      logger.log(`PostgreSQL database ${pathname.slice(1) || '(default)'} on ${host} (pool of ${postgres.poolMax})`);
+      return database;
+    }
+    const database = SqliteChatDatabase.open(databasePath);
+    logger.log(`SQLite database ${databasePath === ':memory:' ? 'in memory' : databasePath}`);
+    return database;
   },
   inject: [APP_CONFIG],
 };
 
-/** Closes the connection (checkpointing the WAL) when the application shuts down. */
+/** Closes the database (checkpointing SQLite's WAL, ending PostgreSQL's pool) when the application shuts down. */
 @Injectable()
 export class ChatDatabaseCloser implements OnApplicationShutdown {
-  constructor(@Inject(CHAT_DATABASE) private readonly db: Database.Database) {}
+  constructor(@Inject(CHAT_DATABASE) private readonly database: ChatDatabase) {}
 
-  onApplicationShutdown(): void {
-    if (this.db.open) this.db.close();
+  async onApplicationShutdown(): Promise<void> {
+    await this.database.close();
   }
 }

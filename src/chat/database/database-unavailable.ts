@@ -1,11 +1,13 @@
+import { postgresUnavailableCause } from './postgres-unavailable';
 import { sqliteUnavailableCause } from './sqlite-unavailable';
 
 /**
  * One classifier per database driver, each answering the cause of an error that means "the database
- * cannot answer now" or undefined. A PostgreSQL one (connection refused, admin shutdown, statement
- * timeout, ...) goes beside SQLite's.
+ * cannot answer now" or undefined. Both run whichever engine is in use: their causes do not overlap
+ * (SQLite's are SqliteErrors and one TypeError, PostgreSQL's are socket codes, SQLSTATEs and pg's
+ * own messages).
  */
-const CLASSIFIERS: readonly ((error: unknown) => string | undefined)[] = [sqliteUnavailableCause];
+const CLASSIFIERS: readonly ((error: unknown) => string | undefined)[] = [sqliteUnavailableCause, postgresUnavailableCause];
 
 /** How deep to follow `error.cause`: a wrapper (a query builder, a pool) may carry the driver's error. */
 const MAX_CAUSE_DEPTH = 4;

@@ -1,7 +1,6 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type Database from 'better-sqlite3';
-import { CHAT_DATABASE } from './chat-database.provider';
 import { SQLITE_BUSY_TIMEOUT_MS } from './open-database';
+import { sqliteUnavailableCause } from './sqlite-unavailable';
 
 /** How long the connection stops waiting for locks after a wait ran out. */
 export const LOCK_WAIT_BACKOFF_MS = 5_000;
@@ -15,26 +14,30 @@ export const LOCK_WAIT_BACKOFF_MS = 5_000;
  * lock is released succeeds as before, since a free lock needs no wait. What this costs: in that
  * window, a write that meets another instance's lock of a millisecond answers 503 instead of
  * waiting for it, and only after the database was already locked for a whole second.
+ *
+ * Owned by SqliteChatDatabase and told of every failed write there, before the next queued write
+ * of the file starts (see sqlite-write-queue.ts): told later, from the HTTP error filter, the
+ * queued writes behind the first each waited out the full timeout again.
  */
-@Injectable()
-export class SqliteLockWaits implements OnApplicationShutdown {
+export class SqliteLockWaits {
   private restore: NodeJS.Timeout | undefined;
 
-  constructor(@Inject(CHAT_DATABASE) private readonly db: Database.Database) {}
+  constructor(private readonly connection: Database.Database) {}
 
-  /** Told the cause of each request the database could not answer. */
-  failed(cause: string): void {
-    if (cause !== 'SQLITE_BUSY' || this.restore !== undefined || !this.db.open) return;
-    this.db.pragma('busy_timeout = 0');
+  /** Told of each error a statement of the connection threw. */
+  failed(error: unknown): void {
+    if (sqliteUnavailableCause(error) !== 'SQLITE_BUSY' || this.restore !== undefined || !this.connection.open) return;
+    this.connection.pragma('busy_timeout = 0');
     this.restore = setTimeout(() => {
       this.restore = undefined;
-      if (this.db.open) this.db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+      if (this.connection.open) this.connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     }, LOCK_WAIT_BACKOFF_MS);
     // Nothing to restore once the process is exiting.
     this.restore.unref();
   }
 
-  onApplicationShutdown(): void {
+  /** The connection is closing: nothing to restore. */
+  stop(): void {
     clearTimeout(this.restore);
     this.restore = undefined;
   }
