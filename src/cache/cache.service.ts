@@ -16,6 +16,8 @@ import { MemoryStore } from './stores/memory.store';
 import { RedisStore } from './stores/redis.store';
 import { isRepresentable } from './stores/value-codec';
 import { CacheTelemetry } from './telemetry/cache-telemetry';
+import { traceLoad, traceMemoryHit } from './telemetry/get-or-set-span'; // TRACING
+import { tracing } from './telemetry/tracing-switch'; // TRACING
 import { createSharedTier } from './tiers/create-shared-tier';
 import { LocalTier } from './tiers/local-tier';
 import { MemoryTier } from './tiers/memory-tier';
@@ -144,7 +146,13 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     const { ttlMs, tags } = this.entryOptions(options);
     this.counters.gets++;
     const local = this.local.get<T>(key);
-    if (local !== undefined) return this.counters.hit(local);
+    // TRACING: spans only when the host registered a tracer provider (telemetry/tracing-switch.ts).
+    const traced = tracing.on;
+    if (local !== undefined) {
+      if (traced) traceMemoryHit(key); // TRACING
+      return this.counters.hit(local);
+    }
+    if (traced) return traceLoad(key, () => this.loads.load(key, factory, ttlMs, tags)); // TRACING
     return this.loads.load(key, factory, ttlMs, tags);
   }
 

@@ -1,4 +1,5 @@
 import { isRepresentable } from '../stores/value-codec';
+import { currentLoadTrace, traceFactory } from '../telemetry/get-or-set-span'; // TRACING
 import type { SharedTier } from '../tiers/shared-tier';
 import type { CacheCounters } from './cache-counters';
 import type { CacheFactory, FactoryRunner } from './factory-run';
@@ -27,11 +28,12 @@ export class LoadStep {
     return this.flights.loads.run<T>(key, async (flight) => {
       const [entry, snapshot] = await Promise.all([this.shared.read<T>(key), this.snapshots.take(tags, ttlMs)]);
       if (entry !== undefined) {
+        currentLoadTrace()?.answered('redis', 'hit'); // TRACING
         this.flights.keepUnlessInvalidated(flight, () => this.local.fill(key, entry, snapshot.stamp));
         return this.counters.hit(entry.value);
       }
       this.counters.misses++;
-      const { value, skipped } = await this.factories.run(factory);
+      const { value, skipped } = await traceFactory(() => this.factories.run(factory)); // TRACING: tier, factory duration
       if (skipped || value === undefined) return value;
       if (!isRepresentable(value)) {
         this.counters.factoryUncacheable++;
