@@ -12,6 +12,7 @@ import { ratioIn, rowsOf, seededRandom } from '../harness/measure';
 import type { BenchContext, BenchScenario, GoalResult, ResultRow, ScenarioReport } from '../harness/types';
 import { kilobyteMessages } from './support/chat-values-1kb';
 import { bentoPeer, type BentoPeer, cacheManagerPeer, type CacheManagerPeer } from './support/redis-peers';
+import { TracingSdk } from './support/tracing-sdk';
 
 const ID = 5;
 const TTL_MS = 300_000;
@@ -21,6 +22,8 @@ const BENTO = 'bentocache (L1 by reference)';
 const BENTO_SERIALIZED = 'bentocache (default: L1 serialized)';
 const CACHE_MANAGER = 'cache-manager 7 (two stores)';
 const OURS_NO_L1 = 'ours, driver redis (no L1 to fill)';
+const OURS_GET_OR_SET = 'ours getOrSet (no tracer provider)';
+const OURS_GET_OR_SET_TRACED = 'ours getOrSet, OpenTelemetry SDK registered';
 
 const L1_KEYS = 1_000;
 const L1_OPS = 60_000;
@@ -60,6 +63,7 @@ async function runScenario(ctx: BenchContext): Promise<ScenarioReport> {
   let oursNoL1: CacheContext | undefined;
   const bentos: BentoPeer[] = [];
   let cacheManager: CacheManagerPeer | undefined;
+  const sdk = new TracingSdk();
   try {
     ours = await startCacheContext({ keyPrefix: 'b5:ours:', redis: { url: server.url }, instanceId: 'bench-5' });
     // The same keys as `ours`, read without a memory tier: what filling L1 costs an L2 hit.
@@ -103,20 +107,29 @@ async function runScenario(ctx: BenchContext): Promise<ScenarioReport> {
 
     const rows: ResultRow[] = [];
     ctx.status(`5. tiered ${L1_CASE}`);
-    const l1Contenders: PreparedContender[] = tiered.map((t) => ({
-      name: t.name,
-      ours: t.ours,
-      prepare: async () => {
-        // Every key of the L1 case back in L1 (the L2 cases empty it), outside the timed batch.
-        for (const key of l1Keys) await t.get(key);
-        collectGarbage();
-      },
-      batch: async () => {
-        for (let i = 0; i < L1_OPS; i++) await t.get(l1Order[i]);
-        return L1_OPS;
-      },
-    }));
+    // getOrSet hits without and with a tracer provider registered: only the second one starts spans.
+    const neverCalled = () => Promise.reject(new Error('scenario 5: an L1 hit called its factory'));
+    const getOrSet = (key: string) => cache.getOrSet(key, neverCalled, { ttlMs: TTL_MS });
+    const l1Readers = [...tiered, { name: OURS_GET_OR_SET, get: getOrSet }, { name: OURS_GET_OR_SET_TRACED, get: getOrSet, traced: true }];
+    const l1Contenders: PreparedContender[] = l1Readers.map(
+      (t: { name: string; ours?: boolean; traced?: boolean; get(key: string): Promise<unknown> }) => ({
+        name: t.name,
+        ours: t.ours,
+        prepare: async () => {
+          if (t.traced) sdk.register();
+          else sdk.unregister();
+          // Every key of the L1 case back in L1 (the L2 cases empty it), outside the timed batch.
+          for (const key of l1Keys) await t.get(key);
+          collectGarbage();
+        },
+        batch: async () => {
+          for (let i = 0; i < L1_OPS; i++) await t.get(l1Order[i]);
+          return L1_OPS;
+        },
+      }),
+    );
     rows.push(...rowsOf(ID, L1_CASE, 'ops/s', 'higher', await measurePreparedThroughput(ctx, l1Contenders), OURS));
+    sdk.unregister();
 
     // bentocache 1.6.1 with \`serialize: false\` cannot read back an L1 entry it filled from L2 (it stores the
     // L2 JSON string in L1 and then has no serializer to parse it: TypeError), so the L2 cases use its default.
@@ -137,7 +150,7 @@ async function runScenario(ctx: BenchContext): Promise<ScenarioReport> {
     }
     return { id: ID, title: tieredGetScenario.title, rows, goals: goalsOf(rows), notes: notes() };
   } finally {
-    await Promise.allSettled([ours?.close(), oursNoL1?.close(), cacheManager?.close(), ...bentos.map((b) => b.close())]);
+    await Promise.allSettled([ours?.close(), oursNoL1?.close(), cacheManager?.close(), ...bentos.map((b) => b.close()), sdk.shutdown()]);
     await server.stop();
   }
 }
@@ -181,6 +194,10 @@ function notes(): string[] {
       "Ours and bentocache copy each L2 hit into L1; cache-manager's `get` does not (only `wrap` writes back), so it does less work per read. " +
       'bentocache runs with its default L1 (serialized) here: with `serialize: false`, bentocache 1.6.1 stores the L2 JSON string in L1 on an ' +
       'L2 hit and its next L1 read of that key throws a TypeError (no serializer), so that mode is only measured for L1 hits.',
+    `Tracing (reported, no goal): "${OURS_GET_OR_SET}" is \`CacheService.getOrSet\` on the same L1 keys (every call a hit, its factory never called) ` +
+      `with no OpenTelemetry SDK registered, which starts no span; "${OURS_GET_OR_SET_TRACED}" is the same calls with a BasicTracerProvider ` +
+      '(sdk-trace-base 2, default BatchSpanProcessor, an exporter that discards) and the async-hooks context manager registered before its batch ' +
+      'and removed after it: one `chat-cache getOrSet` span per hit. No other contender runs with the SDK registered.',
     `For reference, "${OURS_NO_L1}" reads the same keys through a CacheService without a memory tier (driver \`redis\`): ` +
       'the gap to ours in hybrid mode is what copying each L2 hit into L1 costs (the bookkeeping, and the garbage collector promoting every ' +
       "kept 1 KB value instead of dropping it young), work that cache-manager's `get` skips.",

@@ -24,6 +24,8 @@ import { MemoryStore } from './stores/memory.store';
 import { RedisStore } from './stores/redis.store';
 import { isRepresentable } from './stores/value-codec';
 import { CacheTelemetry } from './telemetry/cache-telemetry';
+import { traceLoad, traceMemoryHit } from './telemetry/get-or-set-span'; // TRACING
+import { tracing } from './telemetry/tracing-switch'; // TRACING
 import { createSharedTier } from './tiers/create-shared-tier';
 import { LocalTier } from './tiers/local-tier';
 import { MemoryTier } from './tiers/memory-tier';
@@ -173,18 +175,25 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     assertLock(options.lock, 'getOrSet');
     const lock = options.lock ?? this.options.lock;
     this.counters.gets++;
+    // TRACING: spans only when the host registered a tracer provider (telemetry/tracing-switch.ts).
+    const traced = tracing.on;
     if (eagerRefresh === undefined) {
       const local = this.local.get<T>(key);
-      if (local !== undefined) return this.counters.hitIn(key, 'memory', local);
+      if (local !== undefined) {
+        if (traced) traceMemoryHit(key); // TRACING
+        return this.counters.hitIn(key, 'memory', local);
+      }
     } else {
       const local = this.local.getEntry<T>(key);
       if (local !== undefined) {
+        if (traced) traceMemoryHit(key); // TRACING
         if (isPastRefreshAge(local, eagerRefresh, this.local.nowMs()))
           this.eagerRefreshes.start(key, factory, lifetimeOf(plan, plan.ttlMs), plan.tags, lock);
         return this.counters.hitIn(key, 'memory', local.value);
       }
     }
-    const loaded = await this.loads.loadEntry(key, factory, plan, lock);
+    const load = () => this.loads.loadEntry(key, factory, plan, lock);
+    const loaded = await (traced ? traceLoad(key, load) : load()); // TRACING
     if (outcome) outcome.stale = loaded.stale;
     return loaded.value;
   }

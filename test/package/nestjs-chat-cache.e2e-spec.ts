@@ -53,11 +53,20 @@ describe('the npm package nestjs-chat-cache, installed into a fresh Nest 11 app'
     expect(files.filter((file) => /spec|chat\/|sqlite|test\//i.test(file))).toEqual([]);
   });
 
-  it('declares Nest, rxjs, reflect-metadata and the cache-manager API as peers, and brings ioredis itself', () => {
+  it('declares Nest, rxjs, reflect-metadata, the cache-manager API and the OpenTelemetry API as peers, and brings ioredis itself', () => {
     const manifest = JSON.parse(readFileSync(join(fixture.dir, 'node_modules', 'nestjs-chat-cache', 'package.json'), 'utf8'));
     expect(manifest).toMatchObject({ name: 'nestjs-chat-cache', main: './dist/index.js', types: './dist/index.d.ts' });
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual(
-      ['@nestjs/cache-manager', '@nestjs/common', '@nestjs/core', 'cache-manager', 'keyv', 'reflect-metadata', 'rxjs'].sort(),
+      [
+        '@nestjs/cache-manager',
+        '@nestjs/common',
+        '@nestjs/core',
+        '@opentelemetry/api',
+        'cache-manager',
+        'keyv',
+        'reflect-metadata',
+        'rxjs',
+      ].sort(),
     );
     expect(Object.keys(manifest.dependencies).sort()).toEqual(['cache-manager-ioredis-yet', 'cluster-key-slot', 'ioredis']);
   });
@@ -65,6 +74,11 @@ describe('the npm package nestjs-chat-cache, installed into a fresh Nest 11 app'
   it('installs one copy of @nestjs/core (two would break Nest at runtime: Reflector cannot be resolved)', async () => {
     const copies = (await fixture.exec('npm', ['ls', '@nestjs/core', '--all', '--parseable'])).trim().split('\n');
     expect(copies).toEqual([join(fixture.dir, 'node_modules', '@nestjs', 'core')]);
+  });
+
+  it("installs one copy of @opentelemetry/api (the app's: the one its SDK registers a tracer provider with)", async () => {
+    const copies = (await fixture.exec('npm', ['ls', '@opentelemetry/api', '--all', '--parseable'])).trim().split('\n');
+    expect(copies).toEqual([join(fixture.dir, 'node_modules', '@opentelemetry', 'api')]);
   });
 
   it("runs the README's smallest example (forRoot, memory only) as written", async () => {

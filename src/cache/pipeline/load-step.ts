@@ -3,6 +3,7 @@ import type { CacheLock } from '../chat-cache.options';
 import { CacheFactoryTimeoutError } from '../errors';
 import type { FactoryFailureThrottle } from '../resilience/factory-failure-throttle';
 import { isRepresentable } from '../stores/value-codec';
+import { currentLoadTrace, traceFactory } from '../telemetry/get-or-set-span'; // TRACING
 import type { LocalTier } from '../tiers/local-tier';
 import type { SharedTier } from '../tiers/shared-tier';
 import { FactoryOutcome, isFactoryFailure } from '../util/factory-failure';
@@ -72,7 +73,10 @@ export class LoadStep {
         this.snapshots.take(plan.tags, longestLifetimeOf(plan, plan.ttlMs)),
       ]);
       if (entry !== undefined) this.flights.keepUnlessInvalidated(flight, () => this.local.fill(key, entry, snapshot.stamp));
-      if (entry !== undefined && !entry.stale) return { value: this.counters.hitIn(key, 'redis', entry.value), stale: false };
+      if (entry !== undefined && !entry.stale) {
+        currentLoadTrace()?.answered('redis', 'hit'); // TRACING
+        return { value: this.counters.hitIn(key, 'redis', entry.value), stale: false };
+      }
       this.counters.missOf(key, undefined);
       const fallback: Fallback<T> | undefined =
         entry !== undefined
@@ -88,6 +92,7 @@ export class LoadStep {
       if (lock === 'process') return callFactory();
       // --- lock 'cluster': between the L2 miss and the factory, one factory call across the instances.
       let own: LoadedValue<T> | undefined;
+      const leaseStartedAt = performance.now();
       const value = await this.shared.loadUnderLease<T>(key, {
         // Fresh only: a stale value is this load's fallback, not another instance's answer.
         readLanded: async () => {
@@ -103,7 +108,9 @@ export class LoadStep {
           return own.value;
         },
       });
-      return own ?? { value, stale: false };
+      if (own !== undefined) return own;
+      currentLoadTrace()?.waitedForLock(performance.now() - leaseStartedAt); // TRACING: another instance loaded it
+      return { value, stale: false };
       // --- end of lock 'cluster'
     });
   }
@@ -124,7 +131,7 @@ export class LoadStep {
     const timeoutMs = soft ? plan.softTimeoutMs : plan.hardTimeoutMs;
     let run;
     try {
-      run = await this.factories.runWithin(factory, fallback?.value, timeoutMs, [key]);
+      run = await traceFactory(() => this.factories.runWithin(factory, fallback?.value, timeoutMs, [key])); // TRACING: tier, factory duration
     } catch (error) {
       if (fallback === undefined || !isFactoryFailure(error)) throw error;
       this.absorbFailure(key, error, plan);
@@ -201,6 +208,7 @@ export class LoadStep {
 
   private serveStale<T>(key: string, fallback: Fallback<T>): LoadedValue<T> {
     this.counters.stale++;
+    currentLoadTrace()?.answered(fallback.tier, 'stale'); // TRACING
     this.emit('stale', key, fallback.tier);
     return { value: fallback.value, stale: true };
   }

@@ -3,6 +3,7 @@ import { CacheCommandTimeoutError, CircuitOpenError } from '../errors';
 import { CircuitBreaker, CircuitState } from '../resilience/circuit-breaker';
 import { withDeadline } from '../resilience/deadline';
 import type { CacheTelemetry, L2Operation, L2Outcome } from '../telemetry/cache-telemetry';
+import { traceRedisCall } from '../telemetry/redis-call-span'; // TRACING
 
 export interface RedisCallGuardOptions {
   commandTimeoutMs: number;
@@ -66,7 +67,7 @@ export class RedisCallGuard {
       if (timedOut) this.counters.timeouts++;
       else this.counters.errors++;
       if (error instanceof Error) this.options.onError(error);
-      this.report(operation, timedOut ? 'timeout' : 'error', startedAt);
+      this.report(operation, timedOut ? 'timeout' : 'error', startedAt, error);
       throw error;
     }
   }
@@ -75,8 +76,9 @@ export class RedisCallGuard {
     return { ...this.counters, circuit: this.breaker.state };
   }
 
-  private report(operation: L2Operation, outcome: L2Outcome, startedAt: number): void {
+  private report(operation: L2Operation, outcome: L2Outcome, startedAt: number, error?: unknown): void {
     const telemetry = this.options.telemetry;
     if (telemetry?.active) telemetry.l2Call({ operation, outcome, durationMs: performance.now() - startedAt });
+    traceRedisCall(operation, outcome, startedAt, error); // TRACING: a span per call when a tracer provider is registered
   }
 }
