@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { AppProcess, REPO_ROOT } from '../support/app-process';
-import { freePort, RedisServer } from '../support/redis-server';
+import { eventually, freePort, RedisServer } from '../support/redis-server';
 import { exerciseRooms, visitRoom } from './fixture-rooms';
 import { FIXTURE_DIR, installPackedLibrary, InstalledFixture } from './installed-fixture';
 
@@ -16,7 +17,21 @@ async function startFixture(fixture: InstalledFixture, main: string, env: Record
   const port = await freePort();
   const app = AppProcess.spawn(process.execPath, [join('dist', main)], { PORT: String(port), NO_COLOR: '1', ...env }, fixture.dir);
   await app.waitFor(STARTED, 20_000);
+  // Nest logs "successfully started" at the end of init(), before listen() has bound the port: on a busy
+  // machine the first request came before it and was refused.
+  if (!(await eventually(() => accepts(port), 20_000, 20))) throw new Error(`the fixture app never listened on ${port}`);
   return { app, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 describe('the npm package nestjs-chat-cache, installed into a fresh Nest 11 app', () => {
