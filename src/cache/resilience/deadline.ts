@@ -7,16 +7,30 @@ import { CacheCommandTimeoutError } from '../errors';
  * as ioredis's own command timeout then always fires first, so a timeout is always this error.
  */
 export function withDeadline<T>(work: Promise<T> | (() => Promise<T>), ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CacheCommandTimeoutError(ms)), ms);
+  // One promise and one timer a call (this bounds every Redis call): no race of two promises, no `finally`.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(expire, ms, reject, ms);
+    let promise: Promise<T>;
+    try {
+      promise = typeof work === 'function' ? work() : work;
+    } catch (error) {
+      clearTimeout(timer);
+      reject(error);
+      return;
+    }
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  let promise: Promise<T>;
-  try {
-    promise = typeof work === 'function' ? work() : work;
-  } catch (error) {
-    clearTimeout(timer);
-    return Promise.reject(error);
-  }
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+function expire(reject: (error: CacheCommandTimeoutError) => void, ms: number): void {
+  reject(new CacheCommandTimeoutError(ms));
 }

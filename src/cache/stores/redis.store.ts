@@ -131,7 +131,15 @@ export class RedisStore {
    */
   async read<T = unknown>(key: string, options?: RedisReadOptions): Promise<RedisRead<T>> {
     assertKey(key);
-    let found = await this.readFound(key, options?.allowStale === true);
+    let raw: string | null;
+    try {
+      raw = await this.client.get(this.fullKey(key));
+    } catch (error) {
+      // Another client's list or hash under our prefix: Redis answered, it is the value that is not ours.
+      if (error instanceof Error && error.message.startsWith('WRONGTYPE')) return this.undecodable(undefined);
+      throw error;
+    }
+    let found = this.parseFound(raw, options?.allowStale === true);
     const tags = found?.record?.tags;
     if (tags !== undefined && !this.tagsCurrent(found!.record!, await this.tagVersions.current(tags))) found = undefined;
     return this.readOf<T>(found);
@@ -189,19 +197,6 @@ export class RedisStore {
     if (found.stale) this.counters.misses++;
     else this.counters.hits++;
     return { entry: { value, expiresAt, ttlMs, graceMs, stale: found.stale, tags } };
-  }
-
-  /** The raw record of `key` if it is fresh (or, with `allowStale`, within grace), its tags not checked yet. */
-  private async readFound(key: string, allowStale: boolean): Promise<Found | undefined> {
-    let raw: string | null;
-    try {
-      raw = await this.client.get(this.fullKey(key));
-    } catch (error) {
-      // Another client's list or hash under our prefix: Redis answered, it is the value that is not ours.
-      if (error instanceof Error && error.message.startsWith('WRONGTYPE')) return { raw: undefined, record: undefined, stale: false };
-      throw error;
-    }
-    return this.parseFound(raw, allowStale);
   }
 
   /**

@@ -4,6 +4,10 @@ import { CircuitBreaker, CircuitState } from '../resilience/circuit-breaker';
 import { withDeadline } from '../resilience/deadline';
 import type { CacheTelemetry, L2Operation, L2Outcome } from '../telemetry/cache-telemetry';
 import { traceRedisCall } from '../telemetry/redis-call-span'; // TRACING
+import { tracing } from '../telemetry/tracing-switch'; // TRACING
+
+/** The start time of a call nobody observes (see `observed`): not read from the clock. */
+const UNOBSERVED = -1;
 
 export interface RedisCallGuardOptions {
   commandTimeoutMs: number;
@@ -48,14 +52,16 @@ export class RedisCallGuard {
   async run<T>(operation: L2Operation, call: () => Promise<T>): Promise<T> {
     if (!this.breaker.allowRequest()) {
       this.counters.rejections++;
-      this.report(operation, 'rejected', performance.now());
+      if (this.observed()) this.report(operation, 'rejected', performance.now());
       throw new CircuitOpenError();
     }
-    const startedAt = performance.now();
+    // Timed only when someone watches (a telemetry listener, a tracer provider): two clock reads a
+    // call are not free, and nothing else reads them.
+    const startedAt = this.observed() ? performance.now() : UNOBSERVED;
     try {
       const result = await withDeadline(call, this.options.commandTimeoutMs);
       this.breaker.recordSuccess();
-      this.report(operation, 'ok', startedAt);
+      if (startedAt !== UNOBSERVED) this.report(operation, 'ok', startedAt);
       return result;
     } catch (error) {
       // A reply error (OOM, READONLY, NOPERM) came back at once from a Redis that is there: the
@@ -67,13 +73,19 @@ export class RedisCallGuard {
       if (timedOut) this.counters.timeouts++;
       else this.counters.errors++;
       if (error instanceof Error) this.options.onError(error);
-      this.report(operation, timedOut ? 'timeout' : 'error', startedAt, error);
+      if (startedAt !== UNOBSERVED) this.report(operation, timedOut ? 'timeout' : 'error', startedAt, error);
       throw error;
     }
   }
 
   stats(): RedisCallStats {
     return { ...this.counters, circuit: this.breaker.state };
+  }
+
+  /** Whether a call starting now is reported: to telemetry listeners, or as a span. */
+  private observed(): boolean {
+    // The span switch first: it must be read on every call to notice a tracer provider registered later.
+    return tracing.on || this.options.telemetry?.active === true;
   }
 
   private report(operation: L2Operation, outcome: L2Outcome, startedAt: number, error?: unknown): void {

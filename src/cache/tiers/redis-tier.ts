@@ -222,8 +222,27 @@ export class RedisTier implements SharedTier {
   }
 
   /** The SET of a write, unless a later call of its key came first (see WriteOrder). */
-  private async storeValue(
+  private storeValue(
     unsent: UnsentWrite,
+    value: unknown,
+    lifetime: number | EntryLifetime,
+    tags: readonly string[],
+    tagVersions?: readonly string[],
+  ): Promise<boolean | undefined> {
+    const removal = this.order.removalsOf(unsent.key);
+    if (removal !== undefined || (tags.length > 0 && tagVersions === undefined)) {
+      return this.storeValueInOrder(unsent, removal, value, lifetime, tags, tagVersions);
+    }
+    // Nothing to wait for (the common case): the SET is sent in this tick, so nothing can supersede it any more.
+    this.order.end(unsent);
+    if (unsent.superseded) return Promise.resolve(undefined);
+    return this.redis.run('set', (store) => store.set(unsent.key, value, lifetime, tags, tagVersions));
+  }
+
+  /** `storeValue` once the removals in progress of its key are done and its tag versions are taken. */
+  private async storeValueInOrder(
+    unsent: UnsentWrite,
+    removal: Promise<unknown> | undefined,
     value: unknown,
     lifetime: number | EntryLifetime,
     tags: readonly string[],
@@ -231,7 +250,6 @@ export class RedisTier implements SharedTier {
   ): Promise<boolean | undefined> {
     let sent: Promise<boolean> | undefined;
     try {
-      const removal = this.order.removalsOf(unsent.key);
       if (removal) await removal;
       const versions =
         tags.length > 0 && tagVersions === undefined
@@ -250,17 +268,21 @@ export class RedisTier implements SharedTier {
    * too), and it is to be announced all the same: the other instances must drop their copies.
    */
   private async change<T>(announcement: Announcement, operation: () => Promise<T | undefined>): Promise<SharedChange<T>> {
-    const repairs = repairsOf(announcement);
-    const attempt = await this.attempt(operation);
-    if (!attempt.done && !attempt.refused) {
-      this.repairs.remember(repairs);
-      return { value: undefined, announcement: undefined };
-    }
-    if (!attempt.done) {
+    let value: T | undefined;
+    try {
+      value = await operation();
+    } catch (error) {
+      this.failures++;
+      const repairs = repairsOf(announcement);
+      if (!(error instanceof ReplyError)) {
+        this.repairs.remember(repairs);
+        return { value: undefined, announcement: undefined };
+      }
       const removal = await this.attempt(() => this.repairs.removeStale(repairs));
       if (!removal.done) this.repairs.remember(repairs);
+      return { value: undefined, announcement };
     }
-    return { value: attempt.done ? attempt.value : undefined, announcement };
+    return { value, announcement };
   }
 
   /** Runs a Redis call and says how it went, instead of throwing. */
