@@ -89,11 +89,12 @@ export interface MemoryTagging {
 }
 
 /**
- * The L1 tier: a synchronous LRU map bounded by entries and estimated bytes, with per-entry TTLs
- * and O(tags) tag invalidation. Values are held by reference: treat what `get` returns as frozen.
+ * The L1 tier: a synchronous map bounded by entries and estimated bytes, with per-entry TTLs
+ * and O(tags) tag invalidation; what a full store drops is its policy's choice (LRU, or W-TinyLFU).
+ * Values are held by reference: treat what `get` returns as frozen.
  *
  * Entries live in numbered slots: a Map from key to slot, parallel arrays for the slots' data and
- * an LruOrder for recency, as lru-cache and mnemonist do. A hit allocates nothing: one Map lookup,
+ * a SlotOrder (LruOrder, or WindowTinyLfu) for recency, as lru-cache and mnemonist do. A hit allocates nothing: one Map lookup,
  * a TTL check against a coarse clock and a tag check (both skipped, without reading anything but
  * the Map, for an entry with neither TTL nor tags) and six typed-array writes. A full store makes
  * room for a new key by handing it the slot of the entry it evicts.
