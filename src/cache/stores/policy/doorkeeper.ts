@@ -1,5 +1,8 @@
 import { ceilingPowerOfTwo } from './frequency-sketch';
 
+/** 8 MiB at most, for stores sized to millions of entries (more false positives then). */
+const MAX_WORDS = 2 ** 21;
+
 /**
  * A small bloom filter in front of the frequency sketch (TinyLFU's doorkeeper): the first sighting
  * of a key in a sample period only sets its bits here, so that the many keys seen once (a scan, the
@@ -14,7 +17,7 @@ export class Doorkeeper {
   /** `expectedKeys`: the most keys put between two clears (a sample period's accesses). */
   constructor(expectedKeys: number) {
     // 8 bits per key: about 5% false positives when every access of a period is a new key (a scan).
-    const words = ceilingPowerOfTwo(Math.max(Math.ceil(expectedKeys / 4), 1));
+    const words = Math.min(MAX_WORDS, ceilingPowerOfTwo(Math.max(Math.ceil(expectedKeys / 4), 1)));
     this.bits = new Int32Array(words);
     this.wordMask = words - 1;
   }

@@ -5,6 +5,8 @@ const MAX_COUNT = 15;
 /** 16 words of 8 counters: one 64-byte block, the four counters of a key share a cache line. */
 const WORDS_PER_BLOCK = 16;
 const RESET_MASK = 0x77777777;
+/** 8 MiB at most: a store sized to millions of entries shares counters more instead of allocating without bound. */
+const MAX_BLOCKS = 2 ** 17;
 
 /**
  * A count-min sketch of depth 4 with 4-bit counters, as Caffeine's FrequencySketch: it estimates how
@@ -19,7 +21,7 @@ export class FrequencySketch {
 
   constructor(capacity: number) {
     // Two words per entry of capacity (Caffeine: one long), a power of two of blocks.
-    const blocks = Math.max(1, ceilingPowerOfTwo(Math.ceil((2 * Math.max(capacity, 1)) / WORDS_PER_BLOCK)));
+    const blocks = Math.min(MAX_BLOCKS, ceilingPowerOfTwo(Math.ceil((2 * Math.max(capacity, 1)) / WORDS_PER_BLOCK)));
     this.table = new Int32Array(blocks * WORDS_PER_BLOCK);
     this.blockMask = blocks - 1;
   }
