@@ -24,7 +24,7 @@ export { CacheTelemetry } from './telemetry/cache-telemetry';
 export type { BusDeliveryEvent, CacheTelemetryListener, L2CallEvent, L2Operation, L2Outcome } from './telemetry/cache-telemetry';
 export type { InvalidationEvent, InvalidationReason } from './invalidation/invalidation-message';
 export { MemoryStore } from './stores/memory.store';
-export type { MemoryEntry, MemoryReadOptions, MemoryStoreOptions, MemoryStoreStats } from './stores/memory.store';
+export type { MemoryEntry, MemoryPolicy, MemoryReadOptions, MemoryStoreOptions, MemoryStoreStats } from './stores/memory.store';
 export { RedisStore } from './stores/redis.store';
 export { CacheCommandTimeoutError, CacheFactoryTimeoutError, CircuitOpenError } from './errors';
 /** @deprecated the old name of CircuitOpenError. */

@@ -15,6 +15,13 @@ import { LruOrder } from './lru-order';
 export const ENTRY_OVERHEAD_BYTES = 112;
 const DEFAULT_SWEEP_BATCH = 1_000;
 
+/**
+ * How a full store picks what to keep: `lru` evicts the least recently used entry; `tinylfu`
+ * (W-TinyLFU, as Caffeine) admits an entry into its main space only when it is asked for more
+ * often than the entry it would displace.
+ */
+export type MemoryPolicy = 'lru' | 'tinylfu';
+
 export interface MemoryStoreOptions {
   maxEntries: number;
   maxBytes: number;
@@ -27,6 +34,8 @@ export interface MemoryStoreOptions {
   sweepBatchSize?: number;
   /** Millisecond clock; tests pass a manual one. */
   now?: () => number;
+  /** Eviction and admission policy; `lru` when omitted. */
+  policy?: MemoryPolicy;
 }
 
 export interface MemoryStoreStats {
