@@ -1,0 +1,245 @@
+import { Doorkeeper } from './doorkeeper';
+import { FrequencySketch } from './frequency-sketch';
+import { HillClimber } from './hill-climber';
+
+/** Segments, which are also the sentinels of their lists (indices 0..2 of the link arrays). */
+const WINDOW = 0;
+const PROBATION = 1;
+const PROTECTED = 2;
+/** Slot s lives at index s + LISTS of the link arrays; slot numbers start at 1, as LruOrder's. */
+const LISTS = 3;
+const INITIAL_SLOTS = 1_024;
+/** Caffeine's: the window starts at 1% of capacity, the protected segment holds 80% of the main space. */
+const INITIAL_WINDOW_SHARE = 0.01;
+const PROTECTED_SHARE = 0.8;
+/** Accesses per entry of capacity in a sample period: then the sketch halves, the doorkeeper clears, the window is resized (Caffeine: 10). */
+export const SAMPLES_PER_ENTRY = 10;
+/** A candidate this popular may still win against a hotter victim, 1 time in 128 (Caffeine's guard against hash flooding). */
+const HASH_FLOODING_GUARD_FREQUENCY = 6;
+
+/**
+ * Caffeine's W-TinyLFU over numbered slots, for MemoryStore. A new entry enters a small LRU window;
+ * the window's oldest then competes for the main space (a segmented LRU: probation, and protected
+ * for entries hit there) with the main space's next victim, and the one the frequency sketch says
+ * is asked for less often is dropped: a scan or a burst of one-off keys passes through the window
+ * without flushing what is popular. A hill climber resizes the window from the hit rate.
+ *
+ * The key's hash is given once, at `allocate`; a hit (`touch`) costs a doorkeeper check, four
+ * counter increments in one cache line and a list move, all in typed arrays.
+ */
+export class WindowTinyLfu {
+  /** Circular doubly linked lists, one per segment, sentinels at 0..2: `older[s]` is the newest of list s, `newer[s]` its oldest. */
+  private newer = new Uint32Array(INITIAL_SLOTS + LISTS);
+  private older = new Uint32Array(INITIAL_SLOTS + LISTS);
+  private segmentOf = new Uint8Array(INITIAL_SLOTS + LISTS);
+  private hashOf = new Uint32Array(INITIAL_SLOTS + LISTS);
+  private readonly freeSlots: number[] = [];
+  private nextUnused = 1;
+  private readonly sizes = new Int32Array(LISTS);
+  private windowMax: number;
+  private protectedMax: number;
+  private readonly sketch: FrequencySketch;
+  private readonly doorkeeper: Doorkeeper;
+  private readonly climber: HillClimber;
+  /** Accesses in a sample period. */
+  private readonly sampleSize: number;
+  private samples = 0;
+  private hitsInPeriod = 0;
+  private missesInPeriod = 0;
+
+  /** `capacity`: the entries the store keeps (`maxEntries`); one more slot can be in use while a set makes room. */
+  constructor(private readonly capacity: number) {
+    this.windowMax = Math.max(1, Math.round(capacity * INITIAL_WINDOW_SHARE));
+    this.protectedMax = this.protectedMaxFor(this.windowMax);
+    this.sampleSize = SAMPLES_PER_ENTRY * Math.max(capacity, 1);
+    this.sketch = new FrequencySketch(capacity);
+    this.doorkeeper = new Doorkeeper(this.sampleSize);
+    this.climber = new HillClimber(capacity);
+    this.emptyLists();
+  }
+
+  /** A free slot for a new key of hash `keyHash`, the newest of the window. */
+  allocate(keyHash: number): number {
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.nextUnused++;
+      if (slot + LISTS >= this.newer.length) this.grow();
+    }
+    const index = slot + LISTS;
+    this.hashOf[index] = keyHash;
+    this.link(WINDOW, index);
+    this.missesInPeriod++;
+    this.record(keyHash);
+    // While the store has room, the window's overflow moves to probation unopposed (the main space
+    // fills up); once it is full, victim() makes the overflow compete for its place.
+    if (this.sizes[WINDOW] > this.windowMax && this.sizes[WINDOW] + this.sizes[PROBATION] + this.sizes[PROTECTED] <= this.capacity) {
+      this.moveOldest(WINDOW, PROBATION);
+    }
+    return slot;
+  }
+
+  /** A hit (or an overwrite) on `slot`: counted, and moved up its segment (probation's go to protected). */
+  touch(slot: number): void {
+    const index = slot + LISTS;
+    this.hitsInPeriod++;
+    this.record(this.hashOf[index]);
+    const segment = this.segmentOf[index];
+    if (segment === PROBATION) {
+      this.unlink(index);
+      this.link(PROTECTED, index);
+      if (this.sizes[PROTECTED] > this.protectedMax) this.demoteOldestProtected();
+    } else if (this.older[segment] !== index) {
+      this.unlink(index);
+      this.link(segment, index);
+    }
+  }
+
+  release(slot: number): void {
+    this.unlink(slot + LISTS);
+    this.freeSlots.push(slot);
+  }
+
+  /**
+   * The next entry to drop to make room, 0 when none is held; negated when it is a window entry the
+   * admission filter refused (its value was never admitted to the main space). When the window is
+   * over its size its oldest entry is the candidate: admitted (moved to probation) when the sketch
+   * counts it more often than the main space's victim, which is then the one answered.
+   */
+  victim(): number {
+    if (this.sizes[WINDOW] > this.windowMax) {
+      const candidate = this.newer[WINDOW];
+      const victim = this.mainVictim();
+      if (victim === 0) return this.evictWindowOldest();
+      if (!this.admit(this.hashOf[candidate], this.hashOf[victim])) return -(candidate - LISTS);
+      this.unlink(candidate);
+      this.link(PROBATION, candidate);
+      return victim - LISTS;
+    }
+    const victim = this.mainVictim();
+    return victim === 0 ? this.evictWindowOldest() : victim - LISTS;
+  }
+
+  clear(): void {
+    this.emptyLists();
+    this.freeSlots.length = 0;
+    this.nextUnused = 1;
+    this.sketch.clear();
+    this.doorkeeper.clear();
+    this.samples = this.hitsInPeriod = this.missesInPeriod = 0;
+  }
+
+  /** Entries the window may hold now (the hill climber moves it); for tests and stats. */
+  windowCapacity(): number {
+    return this.windowMax;
+  }
+
+  /** The estimated recent frequency of `hash`: the sketch's count, plus one for a doorkeeper sighting. */
+  frequency(hash: number): number {
+    return this.sketch.frequency(hash) + (this.doorkeeper.contains(hash) ? 1 : 0);
+  }
+
+  private emptyLists(): void {
+    for (let list = 0; list < LISTS; list++) {
+      this.newer[list] = this.older[list] = list;
+      this.sizes[list] = 0;
+    }
+  }
+
+  /** One access of `hash`: its first in a period marks the doorkeeper, the next ones count in the sketch. */
+  private record(hash: number): void {
+    if (this.doorkeeper.put(hash)) this.sketch.increment(hash);
+    if (++this.samples >= this.sampleSize) this.endPeriod();
+  }
+
+  /** Ages the frequencies (halved, doorkeeper cleared) and lets the climber resize the window. */
+  private endPeriod(): void {
+    this.samples = 0;
+    this.sketch.halve();
+    this.doorkeeper.clear();
+    this.climb();
+  }
+
+  private admit(candidateHash: number, victimHash: number): boolean {
+    const candidate = this.frequency(candidateHash);
+    if (candidate > this.frequency(victimHash)) return true;
+    // An attacker who makes a victim look hot by colliding hashes must not freeze the cache.
+    return candidate >= HASH_FLOODING_GUARD_FREQUENCY && Math.random() * 128 < 1;
+  }
+
+  /** Probation's oldest, else protected's (probation can be empty after the window grew), index form; 0 when main is empty. */
+  private mainVictim(): number {
+    if (this.sizes[PROBATION] > 0) return this.newer[PROBATION];
+    if (this.sizes[PROTECTED] > 0) return this.newer[PROTECTED];
+    return 0;
+  }
+
+  private evictWindowOldest(): number {
+    return this.sizes[WINDOW] > 0 ? this.newer[WINDOW] - LISTS : 0;
+  }
+
+  private demoteOldestProtected(): void {
+    this.moveOldest(PROTECTED, PROBATION);
+  }
+
+  private moveOldest(from: number, to: number): void {
+    const oldest = this.newer[from];
+    this.unlink(oldest);
+    this.link(to, oldest);
+  }
+
+  /** Ends a sample period: the climber's step moves entries between the window and the main space. */
+  private climb(): void {
+    const step = this.climber.adjustment(this.hitsInPeriod, this.missesInPeriod);
+    this.hitsInPeriod = this.missesInPeriod = 0;
+    if (step === 0) return;
+    this.windowMax = Math.min(Math.max(1, this.windowMax + step), Math.max(1, this.capacity - 1));
+    this.protectedMax = this.protectedMaxFor(this.windowMax);
+    // A smaller window hands its oldest entries to probation; a larger one takes main's oldest.
+    while (this.sizes[WINDOW] > this.windowMax) this.moveOldest(WINDOW, PROBATION);
+    while (this.sizes[WINDOW] < this.windowMax) {
+      const oldest = this.mainVictim();
+      if (oldest === 0) break;
+      this.unlink(oldest);
+      this.link(WINDOW, oldest);
+    }
+    while (this.sizes[PROTECTED] > this.protectedMax) this.demoteOldestProtected();
+  }
+
+  private protectedMaxFor(windowMax: number): number {
+    return Math.floor((this.capacity - windowMax) * PROTECTED_SHARE);
+  }
+
+  private link(list: number, index: number): void {
+    const previousNewest = this.older[list];
+    this.older[index] = previousNewest;
+    this.newer[index] = list;
+    this.newer[previousNewest] = index;
+    this.older[list] = index;
+    this.segmentOf[index] = list;
+    this.sizes[list]++;
+  }
+
+  private unlink(index: number): void {
+    const towardNewest = this.newer[index];
+    const towardOldest = this.older[index];
+    this.older[towardNewest] = towardOldest;
+    this.newer[towardOldest] = towardNewest;
+    this.sizes[this.segmentOf[index]]--;
+  }
+
+  private grow(): void {
+    const length = Math.min(this.newer.length * 2, this.capacity + 1 + LISTS + 1);
+    this.newer = grown(this.newer, length);
+    this.older = grown(this.older, length);
+    this.hashOf = grown(this.hashOf, length);
+    const segments = new Uint8Array(length);
+    segments.set(this.segmentOf);
+    this.segmentOf = segments;
+  }
+}
+
+function grown(array: Uint32Array<ArrayBuffer>, length: number): Uint32Array<ArrayBuffer> {
+  const copy = new Uint32Array(length);
+  copy.set(array);
+  return copy;
+}
