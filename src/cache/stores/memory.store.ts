@@ -1,4 +1,5 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
+import type { MemoryPolicy } from '../chat-cache.options';
 import { LocalTagVersions } from './local-tag-versions';
 import { coarseNowMs } from '../util/coarse-clock';
 import { EntryLifetime, keptUntil, resolveLifetime, StoredLifetime } from '../util/entry-lifetime';
@@ -18,12 +19,7 @@ import { WindowTinyLfu } from './policy/window-tiny-lfu';
 export const ENTRY_OVERHEAD_BYTES = 112;
 const DEFAULT_SWEEP_BATCH = 1_000;
 
-/**
- * How a full store picks what to keep: `lru` evicts the least recently used entry; `tinylfu`
- * (W-TinyLFU, as Caffeine) admits an entry into its main space only when it is asked for more
- * often than the entry it would displace.
- */
-export type MemoryPolicy = 'lru' | 'tinylfu';
+export type { MemoryPolicy };
 export const MEMORY_POLICIES: readonly MemoryPolicy[] = ['lru', 'tinylfu'];
 
 export interface MemoryStoreOptions {

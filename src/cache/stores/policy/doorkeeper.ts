@@ -8,14 +8,14 @@ import { ceilingPowerOfTwo } from './frequency-sketch';
  * the sketch halves its counters.
  */
 export class Doorkeeper {
-  private readonly bits: Uint32Array;
+  private readonly bits: Int32Array;
   private readonly wordMask: number;
 
   /** `expectedKeys`: the most keys put between two clears (a sample period's accesses). */
   constructor(expectedKeys: number) {
     // 8 bits per key: about 5% false positives when every access of a period is a new key (a scan).
     const words = ceilingPowerOfTwo(Math.max(Math.ceil(expectedKeys / 4), 1));
-    this.bits = new Uint32Array(words);
+    this.bits = new Int32Array(words);
     this.wordMask = words - 1;
   }
 

@@ -14,13 +14,13 @@ const RESET_MASK = 0x77777777;
  * was popular long ago fades (the "reset" of TinyLFU).
  */
 export class FrequencySketch {
-  private readonly table: Uint32Array;
+  private readonly table: Int32Array;
   private readonly blockMask: number;
 
   constructor(capacity: number) {
     // Two words per entry of capacity (Caffeine: one long), a power of two of blocks.
     const blocks = Math.max(1, ceilingPowerOfTwo(Math.ceil((2 * Math.max(capacity, 1)) / WORDS_PER_BLOCK)));
-    this.table = new Uint32Array(blocks * WORDS_PER_BLOCK);
+    this.table = new Int32Array(blocks * WORDS_PER_BLOCK);
     this.blockMask = blocks - 1;
   }
 

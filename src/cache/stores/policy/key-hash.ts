@@ -12,12 +12,12 @@ export function hashKey(key: string): number {
   return mix(hash);
 }
 
-/** murmur3's 32-bit finalizer: every input bit flips each output bit with probability about 1/2. */
+/** murmur3's 32-bit finalizer (every input bit flips each output bit with probability about 1/2), as an int32. */
 export function mix(hash: number): number {
   hash ^= hash >>> 16;
   hash = Math.imul(hash, 0x85ebca6b);
   hash ^= hash >>> 13;
   hash = Math.imul(hash, 0xc2b2ae35);
   hash ^= hash >>> 16;
-  return hash >>> 0;
+  return hash;
 }

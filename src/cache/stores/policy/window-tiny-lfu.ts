@@ -14,6 +14,13 @@ const INITIAL_WINDOW_SHARE = 0.01;
 const PROTECTED_SHARE = 0.8;
 /** Accesses per entry of capacity in a sample period: then the sketch halves, the doorkeeper clears, the window is resized (Caffeine: 10). */
 export const SAMPLES_PER_ENTRY = 10;
+/**
+ * One hit in this many (a power of two) is counted in the sketch: a count costs about as much as the
+ * rest of a hit, and a key read often is still counted often (Caffeine's lossy read buffer samples
+ * reads likewise). Sets are always counted.
+ */
+export const HIT_SAMPLE_RATE = 8;
+const HIT_SAMPLE_MASK = HIT_SAMPLE_RATE - 1;
 /** A candidate this popular may still win against a hotter victim, 1 time in 128 (Caffeine's guard against hash flooding). */
 const HASH_FLOODING_GUARD_FREQUENCY = 6;
 
@@ -32,7 +39,8 @@ export class WindowTinyLfu {
   private newer = new Uint32Array(INITIAL_SLOTS + LISTS);
   private older = new Uint32Array(INITIAL_SLOTS + LISTS);
   private segmentOf = new Uint8Array(INITIAL_SLOTS + LISTS);
-  private hashOf = new Uint32Array(INITIAL_SLOTS + LISTS);
+  /** Int32, as every hash here: values above 2^31 would be read back as doubles, slowing the hit path. */
+  private hashOf = new Int32Array(INITIAL_SLOTS + LISTS);
   private readonly freeSlots: number[] = [];
   private nextUnused = 1;
   private readonly sizes = new Int32Array(LISTS);
@@ -41,9 +49,8 @@ export class WindowTinyLfu {
   private readonly sketch: FrequencySketch;
   private readonly doorkeeper: Doorkeeper;
   private readonly climber: HillClimber;
-  /** Accesses in a sample period. */
+  /** Accesses (hits and new keys) in a sample period. */
   private readonly sampleSize: number;
-  private samples = 0;
   private hitsInPeriod = 0;
   private missesInPeriod = 0;
 
@@ -70,6 +77,7 @@ export class WindowTinyLfu {
     this.link(WINDOW, index);
     this.missesInPeriod++;
     this.record(keyHash);
+    if (this.hitsInPeriod + this.missesInPeriod >= this.sampleSize) this.endPeriod();
     // While the store has room, the window's overflow moves to probation unopposed (the main space
     // fills up); once it is full, victim() makes the overflow compete for its place.
     if (this.sizes[WINDOW] > this.windowMax && this.sizes[WINDOW] + this.sizes[PROBATION] + this.sizes[PROTECTED] <= this.capacity) {
@@ -81,16 +89,14 @@ export class WindowTinyLfu {
   /** A hit (or an overwrite) on `slot`: counted, and moved up its segment (probation's go to protected). */
   touch(slot: number): void {
     const index = slot + LISTS;
-    this.hitsInPeriod++;
-    this.record(this.hashOf[index]);
+    if ((++this.hitsInPeriod & HIT_SAMPLE_MASK) === 0) this.recordSampledHit(this.hashOf[index]);
     const segment = this.segmentOf[index];
     if (segment === PROBATION) {
       this.unlink(index);
       this.link(PROTECTED, index);
       if (this.sizes[PROTECTED] > this.protectedMax) this.demoteOldestProtected();
     } else if (this.older[segment] !== index) {
-      this.unlink(index);
-      this.link(segment, index);
+      this.moveToNewest(segment, index);
     }
   }
 
@@ -125,7 +131,7 @@ export class WindowTinyLfu {
     this.nextUnused = 1;
     this.sketch.clear();
     this.doorkeeper.clear();
-    this.samples = this.hitsInPeriod = this.missesInPeriod = 0;
+    this.hitsInPeriod = this.missesInPeriod = 0;
   }
 
   /** Entries the window may hold now (the hill climber moves it); for tests and stats. */
@@ -148,12 +154,16 @@ export class WindowTinyLfu {
   /** One access of `hash`: its first in a period marks the doorkeeper, the next ones count in the sketch. */
   private record(hash: number): void {
     if (this.doorkeeper.put(hash)) this.sketch.increment(hash);
-    if (++this.samples >= this.sampleSize) this.endPeriod();
+  }
+
+  /** A held key passed the doorkeeper at its set (or its bit went at a reset): its hits count in the sketch directly. */
+  private recordSampledHit(hash: number): void {
+    this.sketch.increment(hash);
+    if (this.hitsInPeriod + this.missesInPeriod >= this.sampleSize) this.endPeriod();
   }
 
   /** Ages the frequencies (halved, doorkeeper cleared) and lets the climber resize the window. */
   private endPeriod(): void {
-    this.samples = 0;
     this.sketch.halve();
     this.doorkeeper.clear();
     this.climb();
@@ -219,6 +229,21 @@ export class WindowTinyLfu {
     this.sizes[list]++;
   }
 
+  /** Within its list: no segment or size changes. */
+  private moveToNewest(list: number, index: number): void {
+    const older = this.older;
+    const newer = this.newer;
+    const towardNewest = newer[index];
+    const towardOldest = older[index];
+    older[towardNewest] = towardOldest;
+    newer[towardOldest] = towardNewest;
+    const previousNewest = older[list];
+    older[index] = previousNewest;
+    newer[index] = list;
+    newer[previousNewest] = index;
+    older[list] = index;
+  }
+
   private unlink(index: number): void {
     const towardNewest = this.newer[index];
     const towardOldest = this.older[index];
@@ -231,7 +256,9 @@ export class WindowTinyLfu {
     const length = Math.min(this.newer.length * 2, this.capacity + 1 + LISTS + 1);
     this.newer = grown(this.newer, length);
     this.older = grown(this.older, length);
-    this.hashOf = grown(this.hashOf, length);
+    const hashes = new Int32Array(length);
+    hashes.set(this.hashOf);
+    this.hashOf = hashes;
     const segments = new Uint8Array(length);
     segments.set(this.segmentOf);
     this.segmentOf = segments;
