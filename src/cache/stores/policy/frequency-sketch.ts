@@ -5,6 +5,7 @@ const MAX_COUNT = 15;
 /** 16 words of 8 counters: one 64-byte block, the four counters of a key share a cache line. */
 const WORDS_PER_BLOCK = 16;
 const RESET_MASK = 0x77777777;
+const WORDS_PER_ENTRY = 8;
 /** 8 MiB at most: a store sized to millions of entries shares counters more instead of allocating without bound. */
 const MAX_BLOCKS = 2 ** 17;
 
@@ -20,8 +21,10 @@ export class FrequencySketch {
   private readonly blockMask: number;
 
   constructor(capacity: number) {
-    // Two words per entry of capacity (Caffeine: one long), a power of two of blocks.
-    const blocks = Math.min(MAX_BLOCKS, ceilingPowerOfTwo(Math.ceil((2 * Math.max(capacity, 1)) / WORDS_PER_BLOCK)));
+    // Eight words (64 counters) per entry of capacity, a power of two of blocks. Caffeine's one long
+    // (16 counters) shares counters enough that tail keys of a Zipf trace look alike: the 10% caches
+    // of scenario 3 closed 2-3 points more of the gap to OPT with the larger table.
+    const blocks = Math.min(MAX_BLOCKS, ceilingPowerOfTwo(Math.ceil((WORDS_PER_ENTRY * Math.max(capacity, 1)) / WORDS_PER_BLOCK)));
     this.table = new Int32Array(blocks * WORDS_PER_BLOCK);
     this.blockMask = blocks - 1;
   }
