@@ -12,6 +12,8 @@ export interface ResultRow {
   ratio: number | null;
   /** All measured rounds, for the JSON only. */
   samples?: number[];
+  /** A figure computed from the case's other rows (e.g. a share of a gap): not a contender, no ratio. */
+  derived?: boolean;
 }
 
 /** A goal from the issue, evaluated. */

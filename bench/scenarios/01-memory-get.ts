@@ -8,6 +8,7 @@ import type { BenchContext, BenchScenario, GoalResult, ResultRow, ScenarioReport
 import { chatKeys, chatMessage, zipfKeySequence } from './support/chat-data';
 import { measureSlicedCpuThroughput, sliceOf, type SlicedContender } from './support/cpu-throughput';
 import { runIsolated, samplesFromJson, samplesToJson, type IsolatedCase } from './support/isolated';
+import type { MemoryPolicy } from '../../src/cache/stores/memory.store';
 import {
   getAllLruCache,
   getAllMap,
@@ -35,6 +36,10 @@ const OURS = 'MemoryStore (ours)';
 const NO_TTL = 'get hit, no TTL';
 const WITH_TTL = 'get hit, TTL 1 h';
 const BUILT = 'get hit, no TTL, key built per call';
+/** The same cases with ours under W-TinyLFU, each in a process of its own (an application runs one policy). */
+const NO_TTL_TINYLFU = 'get hit, no TTL, ours policy tinylfu';
+const WITH_TTL_TINYLFU = 'get hit, TTL 1 h, ours policy tinylfu';
+const OURS_TINYLFU = 'MemoryStore (ours, tinylfu)';
 /** Lookups per batch when each builds its key (about 10x slower a lookup). */
 const BUILT_BATCH = 200_000;
 const PREFIX = 'chat:';
@@ -50,17 +55,24 @@ function fill(set: (key: string, value: object) => void, keys: readonly string[]
   for (let i = 0; i < keys.length; i++) set(keys[i], values[i]);
 }
 
-async function measureCase(ctx: BenchContext, ttlMs: number): Promise<CaseResult> {
+async function measureCase(ctx: BenchContext, ttlMs: number, policy: MemoryPolicy = 'lru'): Promise<CaseResult> {
   const keys = chatKeys(KEYS, 101);
   const random = seededRandom(102);
   const values = keys.map((_, i) => chatMessage(random, 200, i));
   const sequence = zipfKeySequence(keys, ZIPF_S, BATCH, 103);
   const at = (i: number): [number, number] => sliceOf(sequence.length, SLICES, i);
 
-  const ours = ourStore(KEYS);
+  const ours = ourStore(KEYS, policy);
   fill((k, v) => ours.set(k, v, ttlMs), keys, values);
   const lru = lruCache(KEYS, ttlMs);
   fill((k, v) => lru.set(k, v), keys, values);
+  if (policy === 'tinylfu') {
+    const pair: SlicedContender[] = [
+      { name: OURS_TINYLFU, ours: true, slice: (i) => getAllOurs(ours, sequence, ...at(i)) },
+      { name: 'lru-cache 11', slice: (i) => getAllLruCache(lru, sequence, ...at(i)) },
+    ];
+    return { samples: samplesToJson(await measureSlicedCpuThroughput(ctx, pair, SLICES)), distinct: new Set(sequence).size };
+  }
   const tiny = tinyLru(KEYS, ttlMs);
   fill((k, v) => tiny.set(k, v), keys, values);
   const map = new Map<string, object>();
@@ -120,19 +132,22 @@ export const isolatedCases: Record<string, IsolatedCase> = {
   [NO_TTL]: (ctx) => measureCase(ctx, 0),
   [WITH_TTL]: (ctx) => measureCase(ctx, TTL_MS),
   [BUILT]: (ctx) => measureBuiltKeys(ctx),
+  [NO_TTL_TINYLFU]: (ctx) => measureCase(ctx, 0, 'tinylfu'),
+  [WITH_TTL_TINYLFU]: (ctx) => measureCase(ctx, TTL_MS, 'tinylfu'),
 };
+const OURS_OF_CASE: Record<string, string> = { [NO_TTL_TINYLFU]: OURS_TINYLFU, [WITH_TTL_TINYLFU]: OURS_TINYLFU };
 
 export const scenario01: BenchScenario = {
   id: 1,
   title: 'MemoryStore get hit',
-  steps: (ctx) => 3 * (ctx.warmupRounds + ctx.rounds),
+  steps: (ctx) => 5 * (ctx.warmupRounds + ctx.rounds),
   async run(ctx: BenchContext): Promise<ScenarioReport> {
     const rows: ResultRow[] = [];
     let distinct = 0;
-    for (const caseName of [NO_TTL, WITH_TTL, BUILT]) {
+    for (const caseName of [NO_TTL, WITH_TTL, BUILT, NO_TTL_TINYLFU, WITH_TTL_TINYLFU]) {
       ctx.status(`1. ${caseName}`);
       const result = await runIsolated<CaseResult>(ctx, __filename, caseName);
-      rows.push(...rowsOf(1, caseName, 'ops/s', 'higher', samplesFromJson(result.samples), OURS));
+      rows.push(...rowsOf(1, caseName, 'ops/s', 'higher', samplesFromJson(result.samples), OURS_OF_CASE[caseName] ?? OURS));
       if (caseName === NO_TTL) distinct = result.distinct;
     }
 
@@ -148,6 +163,8 @@ export const scenario01: BenchScenario = {
         goal('get hit, no TTL: >= 1.0x lru-cache', NO_TTL, 'lru-cache 11', 1.0),
         goal('get hit, TTL: >= 1.0x lru-cache', WITH_TTL, 'lru-cache 11', 1.0),
         goal('get hit, no TTL: >= 0.8x mnemonist', NO_TTL, 'mnemonist LRUCache', 0.8),
+        goal('get hit, no TTL, policy tinylfu: >= 1.0x lru-cache', NO_TTL_TINYLFU, 'lru-cache 11', 1.0),
+        goal('get hit, TTL, policy tinylfu: >= 1.0x lru-cache', WITH_TTL_TINYLFU, 'lru-cache 11', 1.0),
       ],
       notes: [
         `${KEYS.toLocaleString('en')} chat-shaped keys (\`chat:session:<uuid>\`, \`chat:http:<user>:GET:/sessions/<id>/messages?limit=50\`, ...; 40-110 characters), ` +
@@ -163,6 +180,8 @@ export const scenario01: BenchScenario = {
           `ops/s are operations per CPU-second of that process (user + system), each batch run in ${SLICES} slices with the contenders taking turns slice by slice ` +
           '(bench/scenarios/support/cpu-throughput.ts): on this shared 2-core machine, wall-clock rounds varied several-fold with other work running. ' +
           'Ours runs with `maxBytes` far above what the entries need (bounded by entries like the peers) and no sweeper (`sweepIntervalMs: 0`).',
+        `Cases "${NO_TTL_TINYLFU}" and "${WITH_TTL_TINYLFU}": the same stores and sequence, ours with \`policy: 'tinylfu'\` against lru-cache 11, in a process of their own ` +
+          '(an application runs one policy; one process running both would make every call site in MemoryStore see two policy classes). A tinylfu hit also counts the key in the frequency sketch and moves it in the segmented LRU.',
       ],
     };
   },

@@ -11,6 +11,7 @@ import type { BenchContext, BenchScenario, GoalResult, ResultRow, ScenarioReport
 import { chatKeys, chatMessage, uniformKeySequence } from './support/chat-data';
 import { measureSlicedCpuThroughput, sliceOf, type SlicedContender } from './support/cpu-throughput';
 import { runIsolated, samplesFromJson, samplesToJson, type IsolatedCase } from './support/isolated';
+import type { MemoryPolicy } from '../../src/cache/stores/memory.store';
 import {
   UNBOUNDED_BYTES,
   lruCache,
@@ -39,6 +40,10 @@ const WITH_TTL = 'set, TTL 1 h';
 const COLD = 'set, no TTL, cold values';
 const SIZED = 'set, no TTL, both sizing values';
 const SIZED_LRU = 'lru-cache 11, maxSize + sizeCalculation';
+/** The warm cases with ours under W-TinyLFU, each in a process of its own (an application runs one policy). */
+const NO_TTL_TINYLFU = 'set, no TTL, ours policy tinylfu';
+const WITH_TTL_TINYLFU = 'set, TTL 1 h, ours policy tinylfu';
+const OURS_TINYLFU = 'MemoryStore (ours, tinylfu)';
 
 interface CaseResult {
   samples: [string, number[]][];
@@ -95,6 +100,24 @@ async function measurePeers(ctx: BenchContext, ttlMs: number, cold: boolean): Pr
   return { samples: samplesToJson(samples), evictingShare: (ours.stats().evictions - before) / sequence.length };
 }
 
+/** Ours under `policy` against lru-cache 11 alone, in a process of their own. */
+async function measurePolicy(ctx: BenchContext, ttlMs: number, policy: MemoryPolicy): Promise<CaseResult> {
+  const { sequence, warmValues } = data();
+  const at = (i: number): [number, number] => sliceOf(sequence.length, SLICES, i);
+  const ours = ourStore(CAPACITY, policy);
+  const oursTtl = ttlMs === 0 ? undefined : ttlMs;
+  const lru = lruCache(CAPACITY, ttlMs);
+  const samples = await measureSlicedCpuThroughput(
+    ctx,
+    [
+      { name: OURS_TINYLFU, ours: true, slice: (i) => setAllOurs(ours, sequence, warmValues, oursTtl, ...at(i)) },
+      { name: 'lru-cache 11', slice: (i) => setAllLruCache(lru, sequence, warmValues, ...at(i)) },
+    ],
+    SLICES,
+  );
+  return { samples: samplesToJson(samples), evictingShare: NaN };
+}
+
 /** Ours against lru-cache holding the same two bounds, sized by our estimate (a process of its own: lru-cache configured otherwise runs other code paths). */
 async function measureSized(ctx: BenchContext): Promise<CaseResult> {
   const { sequence, warmValues } = data();
@@ -121,19 +144,22 @@ export const isolatedCases: Record<string, IsolatedCase> = {
   [WITH_TTL]: (ctx) => measurePeers(ctx, TTL_MS, false),
   [COLD]: (ctx) => measurePeers(ctx, 0, true),
   [SIZED]: (ctx) => measureSized(ctx),
+  [NO_TTL_TINYLFU]: (ctx) => measurePolicy(ctx, 0, 'tinylfu'),
+  [WITH_TTL_TINYLFU]: (ctx) => measurePolicy(ctx, TTL_MS, 'tinylfu'),
 };
+const OURS_OF_CASE: Record<string, string> = { [NO_TTL_TINYLFU]: OURS_TINYLFU, [WITH_TTL_TINYLFU]: OURS_TINYLFU };
 
 export const scenario02: BenchScenario = {
   id: 2,
   title: 'MemoryStore set with eviction',
-  steps: (ctx) => 4 * (ctx.warmupRounds + ctx.rounds),
+  steps: (ctx) => 6 * (ctx.warmupRounds + ctx.rounds),
   async run(ctx: BenchContext): Promise<ScenarioReport> {
     const rows: ResultRow[] = [];
     let evictingShare = 0;
-    for (const caseName of [NO_TTL, WITH_TTL, COLD, SIZED]) {
+    for (const caseName of [NO_TTL, WITH_TTL, COLD, SIZED, NO_TTL_TINYLFU, WITH_TTL_TINYLFU]) {
       ctx.status(`2. ${caseName}`);
       const result = await runIsolated<CaseResult>(ctx, __filename, caseName);
-      rows.push(...rowsOf(2, caseName, 'ops/s', 'higher', samplesFromJson(result.samples), OURS));
+      rows.push(...rowsOf(2, caseName, 'ops/s', 'higher', samplesFromJson(result.samples), OURS_OF_CASE[caseName] ?? OURS));
       if (caseName === NO_TTL) evictingShare = result.evictingShare;
     }
 
@@ -145,7 +171,12 @@ export const scenario02: BenchScenario = {
       id: 2,
       title: 'MemoryStore set with eviction',
       rows,
-      goals: [goal('set with eviction, no TTL: >= 1.0x lru-cache', NO_TTL), goal('set with eviction, TTL: >= 1.0x lru-cache', WITH_TTL)],
+      goals: [
+        goal('set with eviction, no TTL: >= 1.0x lru-cache', NO_TTL),
+        goal('set with eviction, TTL: >= 1.0x lru-cache', WITH_TTL),
+        goal('set with eviction, no TTL, policy tinylfu: >= 1.0x lru-cache', NO_TTL_TINYLFU),
+        goal('set with eviction, TTL, policy tinylfu: >= 1.0x lru-cache', WITH_TTL_TINYLFU),
+      ],
       notes: [
         `${KEY_COUNT.toLocaleString('en')} chat-shaped keys, every contender bounded to ${CAPACITY.toLocaleString('en')} entries (half the key space); ` +
           'values are chat message objects (5 string fields, 200-character content), built before the run.',
@@ -160,6 +191,8 @@ export const scenario02: BenchScenario = {
         'Ours also estimates the bytes of every value it stores (its `maxBytes` bound, set far above what the entries need here); the peers are bounded by entries only, as a typical user configures them. ' +
           `Case "${SIZED}" (reported, no goal): ours against lru-cache holding the same two bounds (\`max\`, and \`maxSize\` with our estimate as \`sizeCalculation\`), warm values: what the byte bound costs each.`,
         'The Map never evicts (it ends holding all 10,000 keys): the ceiling of a plain `Map.set`.',
+        `Cases "${NO_TTL_TINYLFU}" and "${WITH_TTL_TINYLFU}": the warm cases with ours under \`policy: 'tinylfu'\` against lru-cache 11, in a process of their own (an application runs one policy). ` +
+          "A tinylfu set of a new key also hashes it once (FNV-1a) and may refuse the window's oldest entry instead of evicting from the main space; an overwrite counts the key in the frequency sketch.",
       ],
     };
   },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CacheLock, ChatCacheOptions, ResolvedChatCacheOptions } from './chat-cache.options';
 import { INVALIDATION_MESSAGE_LIMITS } from './invalidation/invalidation-message-limits';
 import { assertLock } from './util/load-options';
+import { MEMORY_POLICIES, type MemoryPolicy } from './stores/memory.store';
 
 export const DEFAULT_KEY_PREFIX = 'chat:';
 export const DEFAULT_TTL_MS = 300_000;
@@ -22,6 +23,12 @@ export const DEFAULT_GRACE_MS = 0;
  */
 export const DEFAULT_FAIL_SAFE_THROTTLE_MS = 10_000;
 export const DEFAULT_JITTER_MS = 0;
+/**
+ * L1's policy when the options do not say. 'lru' until the bench shows tinylfu at least as fast as
+ * lru-cache on hits and sets (scenarios 1 and 2) and never more than 1 point below LRU's hit ratio
+ * on a recency-heavy trace (scenario 3), the bar issue 12 set for making it the default.
+ */
+export const DEFAULT_MEMORY_POLICY: MemoryPolicy = 'lru';
 
 /**
  * getOrSet's `lock` when Redis is configured and neither the module nor the call says: 'process',
@@ -50,6 +57,10 @@ export function resolveChatCacheOptions(options: ChatCacheOptions = {}): Resolve
     throw new Error(`ChatCacheModule: driver "${driver}" needs redis.url or redis.clusterNodes`);
   }
   assertLock(options.lock, 'ChatCacheModule');
+  const policy = options.memory?.policy ?? DEFAULT_MEMORY_POLICY;
+  if (!MEMORY_POLICIES.includes(policy)) {
+    throw new Error(`ChatCacheModule: memory.policy must be lru or tinylfu (got "${String(policy)}")`);
+  }
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   if (typeof keyPrefix !== 'string' || keyPrefix.length === 0) {
     throw new Error('ChatCacheModule: keyPrefix must be a non-empty string');
@@ -63,6 +74,7 @@ export function resolveChatCacheOptions(options: ChatCacheOptions = {}): Resolve
       maxBytes: options.memory?.maxBytes ?? DEFAULT_MAX_BYTES,
       maxEntryBytes: options.memory?.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES,
       sweepIntervalMs: options.memory?.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+      policy,
     },
     redis: {
       url: options.redis?.url || undefined,

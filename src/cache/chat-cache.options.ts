@@ -1,3 +1,10 @@
+/**
+ * How a full L1 picks what to keep: `lru` evicts the least recently used entry; `tinylfu`
+ * (W-TinyLFU, as Caffeine) admits an entry into its main space only when it is asked for more
+ * often than the entry it would displace.
+ */
+export type MemoryPolicy = 'lru' | 'tinylfu';
+
 export type CacheDriver = 'memory' | 'redis' | 'hybrid';
 
 /** Who shares a cold key's factory call: this process's callers, or every instance's (a Redis lease). */
@@ -12,6 +19,13 @@ export interface MemoryTierOptions {
   maxEntryBytes?: number;
   /** How often the background sweeper looks for expired entries. */
   sweepIntervalMs?: number;
+  /**
+   * What a full L1 keeps: `lru` evicts the least recently used entry; `tinylfu` (W-TinyLFU) keeps
+   * entries asked for often, refusing a new one that is asked for less than the one it would
+   * displace (a set may then be dropped: L1 is a cache, reads fall back to L2 or the factory).
+   * See DEFAULT_MEMORY_POLICY.
+   */
+  policy?: MemoryPolicy;
 }
 
 export interface RedisTierOptions {

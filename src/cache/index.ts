@@ -1,7 +1,7 @@
 export { ChatCacheModule } from './chat-cache.module';
 export { CHAT_CACHE_OPTIONS, MEMORY_STORE, REDIS_STORE } from './chat-cache.constants';
 export type { CacheDriver, ChatCacheOptions, MemoryTierOptions, RedisTierOptions, ResolvedChatCacheOptions } from './chat-cache.options';
-export { resolveChatCacheOptions } from './chat-cache.defaults';
+export { DEFAULT_MEMORY_POLICY, resolveChatCacheOptions } from './chat-cache.defaults';
 export { CacheService } from './cache.service';
 export { MAX_PATTERN_LENGTH } from './util/keys';
 export type {
@@ -23,8 +23,8 @@ export type { CacheStats } from './cache-stats';
 export { CacheTelemetry } from './telemetry/cache-telemetry';
 export type { BusDeliveryEvent, CacheTelemetryListener, L2CallEvent, L2Operation, L2Outcome } from './telemetry/cache-telemetry';
 export type { InvalidationEvent, InvalidationReason } from './invalidation/invalidation-message';
-export { MemoryStore } from './stores/memory.store';
-export type { MemoryEntry, MemoryReadOptions, MemoryStoreOptions, MemoryStoreStats } from './stores/memory.store';
+export { MEMORY_POLICIES, MemoryStore } from './stores/memory.store';
+export type { MemoryEntry, MemoryPolicy, MemoryReadOptions, MemoryStoreOptions, MemoryStoreStats } from './stores/memory.store';
 export { RedisStore } from './stores/redis.store';
 export { CacheCommandTimeoutError, CacheFactoryTimeoutError, CircuitOpenError } from './errors';
 /** @deprecated the old name of CircuitOpenError. */

@@ -1,5 +1,5 @@
 import type { LogLevel } from '@nestjs/common';
-import type { CacheDriver } from '../cache';
+import type { CacheDriver, MemoryPolicy } from '../cache';
 
 /** Everything the application reads from its environment, validated and typed. */
 export interface AppConfig {
@@ -34,7 +34,7 @@ export interface AppConfig {
      * (`X-Cache: STALE`); 0 turns grace off.
      */
     graceMs: number;
-    memory: { maxEntries: number; maxBytes: number };
+    memory: { maxEntries: number; maxBytes: number; policy: MemoryPolicy };
     redis: { url: string | undefined; clusterNodes: string[] | undefined; commandTimeoutMs: number };
   };
 }

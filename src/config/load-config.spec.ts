@@ -21,7 +21,7 @@ describe('loadConfig', () => {
         keyPrefix: 'chat:',
         defaultTtlMs: 300_000,
         graceMs: 600_000,
-        memory: { maxEntries: 100_000, maxBytes: 67_108_864 },
+        memory: { maxEntries: 100_000, maxBytes: 67_108_864, policy: 'lru' },
         redis: { url: undefined, clusterNodes: undefined, commandTimeoutMs: 250 },
       },
     });
@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       CACHE_TTL_MS: '0',
       CACHE_GRACE_MS: '0',
       CACHE_MAX_ENTRIES: '10',
+      CACHE_POLICY: 'tinylfu',
       CACHE_MAX_BYTES: '1024',
       REDIS_COMMAND_TIMEOUT_MS: '50',
       JWT_SECRET: 'x',
@@ -59,7 +60,7 @@ describe('loadConfig', () => {
       keyPrefix: 'app1:',
       defaultTtlMs: 0,
       graceMs: 0,
-      memory: { maxEntries: 10, maxBytes: 1024 },
+      memory: { maxEntries: 10, maxBytes: 1024, policy: 'tinylfu' },
       redis: { url: 'redis://:secret@cache:6380/2', clusterNodes: undefined, commandTimeoutMs: 50 },
     });
     expect(config.adminToken).toBe('admin');
@@ -89,6 +90,7 @@ describe('loadConfig', () => {
     ['CACHE_GRACE_MS', { CACHE_GRACE_MS: '10m' }],
     ['CACHE_GRACE_MS', { CACHE_GRACE_MS: '-1' }],
     ['CACHE_MAX_ENTRIES', { CACHE_MAX_ENTRIES: '0' }],
+    ['CACHE_POLICY', { CACHE_POLICY: 'lfu' }],
     ['CACHE_MAX_BYTES', { CACHE_MAX_BYTES: '1e6' }],
     ['REDIS_COMMAND_TIMEOUT_MS', { REDIS_COMMAND_TIMEOUT_MS: '0' }],
     ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],

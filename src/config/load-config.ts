@@ -1,5 +1,5 @@
 import type { LogLevel } from '@nestjs/common';
-import type { CacheDriver } from '../cache';
+import { DEFAULT_MEMORY_POLICY, MEMORY_POLICIES, type CacheDriver } from '../cache';
 import { AppConfig, HttpAdapterName } from './app-config';
 import { ConfigError } from './config-error';
 
@@ -66,6 +66,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       memory: {
         maxEntries: integer(env, 'CACHE_MAX_ENTRIES', 100_000, 1),
         maxBytes: integer(env, 'CACHE_MAX_BYTES', 67_108_864, 1),
+        policy: oneOf(env, 'CACHE_POLICY', MEMORY_POLICIES, DEFAULT_MEMORY_POLICY),
       },
       redis: {
         url: redisUrl,

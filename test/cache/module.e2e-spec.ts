@@ -84,7 +84,7 @@ describe('ChatCacheModule as an application wires it', () => {
         driver: 'memory',
         keyPrefix: 'chat:',
         defaultTtlMs: 300_000,
-        memory: { maxEntries: 100_000, maxBytes: 67_108_864 },
+        memory: { maxEntries: 100_000, maxBytes: 67_108_864, policy: 'lru' },
         redis: { url: undefined, clusterNodes: undefined, commandTimeoutMs: 250 },
       });
       expect(typeof options.instanceId).toBe('string');
@@ -159,6 +159,7 @@ describe('ChatCacheModule as an application wires it', () => {
       ['a negative defaultTtlMs', { defaultTtlMs: -1 }, /defaultTtlMs must be a non-negative integer/],
       ['an empty keyPrefix', { keyPrefix: '' }, /keyPrefix must be a non-empty string/],
       ['an unknown driver', { driver: 'disk' as ChatCacheOptions['driver'] }, /driver must be memory, redis or hybrid/],
+      ['an unknown memory.policy', { memory: { policy: 'lfu' as 'lru' } }, /memory\.policy must be lru or tinylfu \(got "lfu"\)/],
     ])('%s', async (_name, options, message) => {
       await expect(bootWith(options)).rejects.toThrow(message);
     });

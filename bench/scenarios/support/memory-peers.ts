@@ -7,15 +7,22 @@
 import { LRUCache } from 'lru-cache';
 import MnemonistLRUCache from 'mnemonist/lru-cache';
 import { LRU as TinyLRU } from 'tiny-lru';
-import { MemoryStore } from '../../../src/cache/stores/memory.store';
+import { MemoryPolicy, MemoryStore } from '../../../src/cache/stores/memory.store';
 
 /** Large enough never to bind: scenarios 1 and 2 bound the stores by entries, as the peers are. */
 export const UNBOUNDED_BYTES = 4 * 1024 ** 3;
 export const MAX_ENTRY_BYTES = 1024 ** 2;
 
-export function ourStore(maxEntries: number, defaultTtlMs = 0): MemoryStore {
+export function ourStore(maxEntries: number, policy: MemoryPolicy = 'lru', defaultTtlMs = 0): MemoryStore {
   // No background sweeper: the peers have none either (lru-cache is run with ttlAutopurge: false).
-  return new MemoryStore({ maxEntries, maxBytes: UNBOUNDED_BYTES, maxEntryBytes: MAX_ENTRY_BYTES, defaultTtlMs, sweepIntervalMs: 0 });
+  return new MemoryStore({
+    maxEntries,
+    maxBytes: UNBOUNDED_BYTES,
+    maxEntryBytes: MAX_ENTRY_BYTES,
+    defaultTtlMs,
+    sweepIntervalMs: 0,
+    policy,
+  });
 }
 
 /** lru-cache as a typical user configures it: `max`, and `ttl` when entries expire. */

@@ -1,3 +1,5 @@
+import type { SlotOrder } from './policy/slot-order';
+
 /** Slots allocated up front; the arrays double as they fill, up to the most slots asked for. */
 const INITIAL_SLOTS = 1_024;
 
@@ -6,7 +8,7 @@ const INITIAL_SLOTS = 1_024;
  * slot 0 as its sentinel, and a free list for reuse. Compact memory is what makes an LRU hit cheap
  * (lru-cache and mnemonist keep theirs the same way); the data of a slot lives with its owner.
  */
-export class LruOrder {
+export class LruOrder implements SlotOrder {
   /** `older[0]` is the most recently used slot; `newer[0]` the least. */
   private newer = new Uint32Array(INITIAL_SLOTS);
   private older = new Uint32Array(INITIAL_SLOTS);
@@ -51,6 +53,11 @@ export class LruOrder {
 
   /** The least recently used slot, 0 when none is in use. */
   oldest(): number {
+    return this.newer[0];
+  }
+
+  /** The least recently used slot: LRU admits every entry, so never a negated one. */
+  victim(): number {
     return this.newer[0];
   }
 

@@ -1,8 +1,8 @@
 import { isPastRefreshAge } from '../util/entry-lifetime';
-import { MemoryStore, MemoryStoreOptions } from './memory.store';
+import { MEMORY_POLICIES, MemoryStore, MemoryStoreOptions } from './memory.store';
 
 /** Entry lifetimes in L1: the grace window past a TTL, and the TTL an entry remembers for eager refresh. */
-describe('MemoryStore lifetimes', () => {
+describe.each(MEMORY_POLICIES)('MemoryStore lifetimes, policy %s', (policy) => {
   let t: number;
   const stores: MemoryStore[] = [];
 
@@ -13,6 +13,7 @@ describe('MemoryStore lifetimes', () => {
       maxEntryBytes: 100_000,
       sweepIntervalMs: 0,
       now: () => t,
+      policy,
       ...options,
     });
     stores.push(store);
@@ -95,6 +96,8 @@ describe('MemoryStore lifetimes', () => {
       t += 200;
       expect(store.stats().entries).toBe(1);
       store.set('b', 1);
+      // b is now both the more recent and the more frequent (tinylfu counts one hit in 8): old goes under either policy
+      for (let i = 0; i < 8; i++) store.get('b');
       store.set('c', 2);
       expect(store.getEntry('old', { allowStale: true })).toBeUndefined();
       expect(store.stats()).toMatchObject({ evictions: 1, entries: 2 });

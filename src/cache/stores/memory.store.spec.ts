@@ -1,7 +1,7 @@
 import { coarseNowMs } from '../util/coarse-clock';
-import { MemoryStore, MemoryStoreOptions } from './memory.store';
+import { MEMORY_POLICIES, MemoryStore, MemoryStoreOptions } from './memory.store';
 
-describe('MemoryStore', () => {
+describe.each(MEMORY_POLICIES)('MemoryStore, policy %s', (policy) => {
   let t: number;
   const stores: MemoryStore[] = [];
 
@@ -13,6 +13,7 @@ describe('MemoryStore', () => {
       maxEntryBytes: 100_000,
       sweepIntervalMs: 0,
       now: () => t,
+      policy,
       ...options,
     });
     stores.push(store);
@@ -77,55 +78,184 @@ describe('MemoryStore', () => {
     });
   });
 
-  describe('LRU order', () => {
-    it('evicts the least recently set entry first once maxEntries is exceeded', () => {
-      const store = makeStore({ maxEntries: 3 });
-      store.set('a', 1);
-      store.set('b', 2);
-      store.set('c', 3);
-      store.set('d', 4);
-      expect(store.has('a')).toBe(false);
-      expect(['b', 'c', 'd'].map((k) => store.get(k))).toEqual([2, 3, 4]);
-      expect(store.size).toBe(3);
-      expect(store.stats().evictions).toBe(1);
+  if (policy === 'lru') {
+    describe('LRU order', () => {
+      it('evicts the least recently set entry first once maxEntries is exceeded', () => {
+        const store = makeStore({ maxEntries: 3 });
+        store.set('a', 1);
+        store.set('b', 2);
+        store.set('c', 3);
+        store.set('d', 4);
+        expect(store.has('a')).toBe(false);
+        expect(['b', 'c', 'd'].map((k) => store.get(k))).toEqual([2, 3, 4]);
+        expect(store.size).toBe(3);
+        expect(store.stats().evictions).toBe(1);
+      });
+
+      it('get promotes an entry, so the next least recently used one is evicted instead', () => {
+        const store = makeStore({ maxEntries: 3 });
+        store.set('a', 1);
+        store.set('b', 2);
+        store.set('c', 3);
+        expect(store.get('a')).toBe(1);
+        store.set('d', 4);
+        expect(store.has('b')).toBe(false);
+        expect(store.has('a')).toBe(true);
+        store.set('e', 5);
+        expect(store.has('c')).toBe(false);
+        expect(store.has('a')).toBe(true);
+      });
+
+      it('overwriting a key promotes it', () => {
+        const store = makeStore({ maxEntries: 2 });
+        store.set('a', 1);
+        store.set('b', 2);
+        store.set('a', 10);
+        store.set('c', 3);
+        expect(store.has('b')).toBe(false);
+        expect(store.get('a')).toBe(10);
+      });
+
+      it('has neither promotes nor counts a hit or a miss', () => {
+        const store = makeStore({ maxEntries: 2 });
+        store.set('a', 1);
+        store.set('b', 2);
+        expect(store.has('a')).toBe(true);
+        expect(store.has('zzz')).toBe(false);
+        store.set('c', 3);
+        expect(store.has('a')).toBe(false);
+        expect(store.has('b')).toBe(true);
+        expect(store.stats()).toMatchObject({ hits: 0, misses: 0 });
+      });
     });
 
-    it('get promotes an entry, so the next least recently used one is evicted instead', () => {
-      const store = makeStore({ maxEntries: 3 });
-      store.set('a', 1);
-      store.set('b', 2);
-      store.set('c', 3);
-      expect(store.get('a')).toBe(1);
-      store.set('d', 4);
-      expect(store.has('b')).toBe(false);
-      expect(store.has('a')).toBe(true);
-      store.set('e', 5);
-      expect(store.has('c')).toBe(false);
-      expect(store.has('a')).toBe(true);
+    describe('stats', () => {
+      it('counts hits, misses, sets, deletes, evictions and expirations', () => {
+        const store = makeStore({ maxEntries: 2, maxBytes: 123_456 });
+        store.set('a', 1);
+        store.set('b', 2, 10);
+        store.get('a'); // hit
+        store.get('nope'); // miss
+        t += 10;
+        store.get('b'); // expired: miss
+        store.set('c', 3);
+        store.set('d', 4); // evicts a
+        store.delete('c');
+        const stats = store.stats();
+        expect(stats).toEqual({
+          hits: 1,
+          misses: 2,
+          sets: 4,
+          deletes: 1,
+          evictions: 1,
+          admissionsRejected: 0,
+          expirations: 1,
+          tagInvalidations: 0,
+          oversized: 0,
+          entries: 1,
+          bytes: bytesOf('d', 4),
+          maxEntries: 2,
+          maxBytes: 123_456,
+        });
+      });
     });
+  } else {
+    describe('W-TinyLFU admission', () => {
+      /** Cache-aside over `trace`: a miss sets the key. Answers the hit ratio. */
+      function hitRatio(store: MemoryStore, trace: readonly string[]): number {
+        let hits = 0;
+        for (const key of trace) {
+          if (store.get(key) !== undefined) hits++;
+          else store.set(key, key);
+        }
+        return hits / trace.length;
+      }
 
-    it('overwriting a key promotes it', () => {
-      const store = makeStore({ maxEntries: 2 });
-      store.set('a', 1);
-      store.set('b', 2);
-      store.set('a', 10);
-      store.set('c', 3);
-      expect(store.has('b')).toBe(false);
-      expect(store.get('a')).toBe(10);
-    });
+      it('stores every set at first: a new key is read back right after its set, even in a full store', () => {
+        const store = makeStore({ maxEntries: 10 });
+        for (let i = 0; i < 10; i++) store.set(`hot:${i}`, i);
+        for (let round = 0; round < 5; round++) for (let i = 0; i < 10; i++) store.get(`hot:${i}`);
+        for (let i = 0; i < 50; i++) {
+          store.set(`new:${i}`, i);
+          expect(store.get(`new:${i}`)).toBe(i);
+          expect(store.size).toBeLessThanOrEqual(10);
+        }
+      });
 
-    it('has neither promotes nor counts a hit or a miss', () => {
-      const store = makeStore({ maxEntries: 2 });
-      store.set('a', 1);
-      store.set('b', 2);
-      expect(store.has('a')).toBe(true);
-      expect(store.has('zzz')).toBe(false);
-      store.set('c', 3);
-      expect(store.has('a')).toBe(false);
-      expect(store.has('b')).toBe(true);
-      expect(store.stats()).toMatchObject({ hits: 0, misses: 0 });
+      it('frequency beats recency: keys read between scans of twice its size keep hitting, where an LRU misses them all', () => {
+        /** Rounds of: read the 20 hot keys (setting a missed one), then set 200 keys never seen again. */
+        function hotHitRatio(store: MemoryStore): number {
+          let hits = 0;
+          let reads = 0;
+          for (let round = 0; round < 10; round++) {
+            for (let i = 0; i < 20; i++) {
+              const hit = store.get(`hot:${i}`) !== undefined;
+              if (!hit) store.set(`hot:${i}`, i);
+              if (round > 0) reads++;
+              if (round > 0 && hit) hits++;
+            }
+            for (let i = 0; i < 200; i++) store.set(`scan:${round}:${i}`, i);
+          }
+          return hits / reads;
+        }
+        expect(hotHitRatio(makeStore({ maxEntries: 100 }))).toBeGreaterThan(0.9);
+        expect(hotHitRatio(makeStore({ maxEntries: 100, policy: 'lru' }))).toBe(0);
+      });
+
+      it('on a loop over slightly more keys than it holds, hits over 40% where LRU hits none', () => {
+        const loop = Array.from({ length: 110 * 100 }, (_, i) => `k:${i % 110}`);
+        expect(hitRatio(makeStore({ maxEntries: 100 }), loop)).toBeGreaterThan(0.4);
+        expect(hitRatio(makeStore({ maxEntries: 100, policy: 'lru' }), loop)).toBe(0);
+      });
+
+      it('counts a window entry refused by the admission filter as admissionsRejected, not as an eviction, and drops its value', () => {
+        const store = makeStore({ maxEntries: 2 });
+        store.set('a', 1);
+        store.set('b', 2);
+        store.get('a');
+        store.get('a');
+        store.set('c', 3); // b leaves the window, seen once, and competes with a, seen three times
+        expect(store.stats()).toMatchObject({ admissionsRejected: 1, evictions: 0, entries: 2 });
+        expect(store.has('b')).toBe(false);
+        expect(store.get('a')).toBe(1);
+        expect(store.get('c')).toBe(3);
+      });
+
+      it('evicts an admitted entry when the candidate is asked for more often, and counts that as an eviction', () => {
+        const store = makeStore({ maxEntries: 2 });
+        store.set('a', 1);
+        store.set('b', 2);
+        store.set('c', 3); // b, seen once, is refused against a, seen once
+        for (let i = 0; i < 16; i++) store.get('c'); // one hit in 8 is counted
+        store.set('d', 4); // c, read often, wins a's place
+        expect(store.stats()).toMatchObject({ evictions: 1, admissionsRejected: 1, entries: 2 });
+        expect(store.has('a')).toBe(false);
+        expect(store.get('c')).toBe(3);
+        expect(store.get('d')).toBe(4);
+      });
+
+      it('stays within maxEntries and maxBytes, and its byte count matches what it holds, under churn', () => {
+        const value = 'x'.repeat(100);
+        const one = bytesOf('k:000', value);
+        const store = makeStore({ maxEntries: 50, maxBytes: 30 * one });
+        let seed = 1;
+        for (let i = 0; i < 5_000; i++) {
+          seed = (seed * 48_271) % 2_147_483_647;
+          const key = `k:${String(seed % 200).padStart(3, '0')}`;
+          if (seed % 3 === 0) store.get(key);
+          else store.set(key, seed % 7 === 0 ? value + value : value);
+          expect(store.size).toBeLessThanOrEqual(30);
+          expect(store.stats().bytes).toBeLessThanOrEqual(30 * one);
+        }
+        const held = store.keys().reduce((sum, key) => sum + bytesOf(key, store.get(key)), 0);
+        expect(store.stats().bytes).toBe(held);
+        const { evictions, admissionsRejected, sets, entries } = store.stats();
+        expect(evictions + admissionsRejected).toBeGreaterThan(0);
+        expect(entries).toBe(store.keys().length);
+        expect(sets).toBeGreaterThan(entries);
+      });
     });
-  });
+  }
 
   describe('TTL', () => {
     it('expires an entry once its ttl has passed', () => {
@@ -193,7 +323,7 @@ describe('MemoryStore', () => {
     });
 
     it('on the real clock, an expiry counts from the set even when the event loop has not reached its timers for a while', () => {
-      const store = new MemoryStore({ maxEntries: 10, maxBytes: 100_000, maxEntryBytes: 10_000, sweepIntervalMs: 0 });
+      const store = new MemoryStore({ maxEntries: 10, maxBytes: 100_000, maxEntryBytes: 10_000, sweepIntervalMs: 0, policy });
       stores.push(store);
       coarseNowMs(); // the coarse clock now holds this reading until a timer runs
       const busyUntil = Date.now() + 60;
@@ -389,36 +519,6 @@ describe('MemoryStore', () => {
       store.clear();
       store.set('k', 'loaded before clear', 0, { tags: ['t'], stamp });
       expect(store.get('k')).toBeUndefined();
-    });
-  });
-
-  describe('stats', () => {
-    it('counts hits, misses, sets, deletes, evictions and expirations', () => {
-      const store = makeStore({ maxEntries: 2, maxBytes: 123_456 });
-      store.set('a', 1);
-      store.set('b', 2, 10);
-      store.get('a'); // hit
-      store.get('nope'); // miss
-      t += 10;
-      store.get('b'); // expired: miss
-      store.set('c', 3);
-      store.set('d', 4); // evicts a
-      store.delete('c');
-      const stats = store.stats();
-      expect(stats).toEqual({
-        hits: 1,
-        misses: 2,
-        sets: 4,
-        deletes: 1,
-        evictions: 1,
-        expirations: 1,
-        tagInvalidations: 0,
-        oversized: 0,
-        entries: 1,
-        bytes: bytesOf('d', 4),
-        maxEntries: 2,
-        maxBytes: 123_456,
-      });
     });
   });
 

@@ -1,4 +1,5 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
+import type { MemoryPolicy } from '../chat-cache.options';
 import { LocalTagVersions } from './local-tag-versions';
 import { coarseNowMs } from '../util/coarse-clock';
 import { EntryLifetime, keptUntil, resolveLifetime, StoredLifetime } from '../util/entry-lifetime';
@@ -6,6 +7,9 @@ import { estimateBytes, estimateStringBytes } from '../util/estimate-bytes';
 import { compileGlob } from '../util/glob';
 import { resolveTtlMs } from '../util/ttl';
 import { LruOrder } from './lru-order';
+import { hashKey } from './policy/key-hash';
+import type { SlotOrder } from './policy/slot-order';
+import { WindowTinyLfu } from './policy/window-tiny-lfu';
 
 /**
  * Map slot, list links and the slots of one entry in the parallel arrays, added to the estimates of
@@ -14,6 +18,9 @@ import { LruOrder } from './lru-order';
  */
 export const ENTRY_OVERHEAD_BYTES = 112;
 const DEFAULT_SWEEP_BATCH = 1_000;
+
+export type { MemoryPolicy };
+export const MEMORY_POLICIES: readonly MemoryPolicy[] = ['lru', 'tinylfu'];
 
 export interface MemoryStoreOptions {
   maxEntries: number;
@@ -27,6 +34,8 @@ export interface MemoryStoreOptions {
   sweepBatchSize?: number;
   /** Millisecond clock; tests pass a manual one. */
   now?: () => number;
+  /** Eviction and admission policy; `lru` when omitted. */
+  policy?: MemoryPolicy;
 }
 
 export interface MemoryStoreStats {
@@ -34,7 +43,17 @@ export interface MemoryStoreStats {
   misses: number;
   sets: number;
   deletes: number;
+  /**
+   * Entries dropped to make room (maxEntries, maxBytes). Under `tinylfu` only entries the policy
+   * had admitted to its main space, or that left its window with no main space to compete for;
+   * a window entry refused by the admission filter is counted in `admissionsRejected` instead.
+   */
   evictions: number;
+  /**
+   * Under `tinylfu`: new entries dropped when they left the window because the frequency sketch
+   * counted them less often than the entry they would have displaced (always 0 under `lru`).
+   */
+  admissionsRejected: number;
   expirations: number;
   /** Entries dropped on access because one of their tags was invalidated after they were loaded. */
   tagInvalidations: number;
@@ -70,11 +89,12 @@ export interface MemoryTagging {
 }
 
 /**
- * The L1 tier: a synchronous LRU map bounded by entries and estimated bytes, with per-entry TTLs
- * and O(tags) tag invalidation. Values are held by reference: treat what `get` returns as frozen.
+ * The L1 tier: a synchronous map bounded by entries and estimated bytes, with per-entry TTLs
+ * and O(tags) tag invalidation; what a full store drops is its policy's choice (LRU, or W-TinyLFU).
+ * Values are held by reference: treat what `get` returns as frozen.
  *
  * Entries live in numbered slots: a Map from key to slot, parallel arrays for the slots' data and
- * an LruOrder for recency, as lru-cache and mnemonist do. A hit allocates nothing: one Map lookup,
+ * a SlotOrder (LruOrder, or WindowTinyLfu) for recency, as lru-cache and mnemonist do. A hit allocates nothing: one Map lookup,
  * a TTL check against a coarse clock and a tag check (both skipped, without reading anything but
  * the Map, for an entry with neither TTL nor tags) and six typed-array writes. A full store makes
  * room for a new key by handing it the slot of the entry it evicts.
@@ -85,7 +105,9 @@ export class MemoryStore implements OnApplicationShutdown {
    * on any other entry learns from the lookup itself that it needs no check. Read with `slotIn`.
    */
   private readonly slotOf = new Map<string, number>();
-  private readonly order: LruOrder;
+  private readonly order: SlotOrder;
+  /** `lru`: a full store recycles its oldest entry's slot for a new key, skipping the policy's victim() and the key hash. */
+  private readonly recyclesOldest: boolean;
   /** Data of slot i at index i; index 0 belongs to the order's sentinel. */
   private readonly slotKeys: (string | undefined)[] = [undefined];
   private readonly slotValues: unknown[] = [undefined];
@@ -117,13 +139,20 @@ export class MemoryStore implements OnApplicationShutdown {
   private setCount = 0;
   private deleteCount = 0;
   private evictionCount = 0;
+  private admissionRejectionCount = 0;
   private expirationCount = 0;
   private tagInvalidationCount = 0;
   private oversizedCount = 0;
 
   constructor(private readonly options: MemoryStoreOptions) {
-    // One slot more than maxEntries: with maxEntries 0, a set links its entry before evictOverflow drops it.
-    this.order = new LruOrder(options.maxEntries + 1);
+    const policy = options.policy ?? 'lru';
+    if (!MEMORY_POLICIES.includes(policy)) {
+      throw new Error(`MemoryStore: policy must be lru or tinylfu (got "${String(policy)}")`);
+    }
+    // One slot more than maxEntries: with maxEntries 0 (and under tinylfu, always), a set links its
+    // entry before evictOverflow makes room.
+    this.recyclesOldest = policy === 'lru';
+    this.order = policy === 'lru' ? new LruOrder(options.maxEntries + 1) : new WindowTinyLfu(options.maxEntries);
     this.now = options.now ?? coarseNowMs;
     this.writeNow = options.now ?? Date.now;
     this.defaultTtlMs = options.defaultTtlMs ?? 0;
@@ -234,7 +263,11 @@ export class MemoryStore implements OnApplicationShutdown {
       this.order.touch(slot);
       if (checked !== code < 0) this.slotOf.set(key, checked ? -slot : slot);
     } else {
-      slot = this.slotOf.size >= this.options.maxEntries ? this.recycleOldest() : this.order.allocate();
+      slot = !this.recyclesOldest
+        ? this.order.allocate(hashKey(key))
+        : this.slotOf.size >= this.options.maxEntries
+          ? this.recycleOldest()
+          : this.order.allocate(0);
       this.slotOf.set(key, checked ? -slot : slot);
       this.slotKeys[slot] = key;
     }
@@ -333,6 +366,7 @@ export class MemoryStore implements OnApplicationShutdown {
       sets: this.setCount,
       deletes: this.deleteCount,
       evictions: this.evictionCount,
+      admissionsRejected: this.admissionRejectionCount,
       expirations: this.expirationCount,
       tagInvalidations: this.tagInvalidationCount,
       oversized: this.oversizedCount,
@@ -410,13 +444,13 @@ export class MemoryStore implements OnApplicationShutdown {
   }
 
   /**
-   * A full store makes room for a new key by evicting its least recently used entry first and
+   * Under `lru`, a full store makes room for a new key by evicting its least recently used entry first and
    * taking over that entry's slot, now the most recently used: the same entry goes as if it were
    * evicted after the insert, without freeing a slot only to allocate it again.
    */
   private recycleOldest(): number {
-    const oldest = this.order.oldest();
-    if (oldest === 0) return this.order.allocate(); // maxEntries 0: evictOverflow drops the new entry
+    const oldest = this.order.victim();
+    if (oldest === 0) return this.order.allocate(0); // maxEntries 0: evictOverflow drops the new entry
     this.slotOf.delete(this.slotKeys[oldest]!);
     this.totalBytes -= this.slotBytes[oldest];
     this.evictionCount++;
@@ -427,10 +461,15 @@ export class MemoryStore implements OnApplicationShutdown {
   private evictOverflow(): void {
     const { maxEntries, maxBytes } = this.options;
     while (this.slotOf.size > maxEntries || this.totalBytes > maxBytes) {
-      const oldest = this.order.oldest();
-      if (oldest === 0) break;
-      this.remove(oldest);
-      this.evictionCount++;
+      const victim = this.order.victim();
+      if (victim === 0) break;
+      if (victim < 0) {
+        this.remove(-victim);
+        this.admissionRejectionCount++;
+      } else {
+        this.remove(victim);
+        this.evictionCount++;
+      }
     }
   }
 
