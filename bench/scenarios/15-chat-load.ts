@@ -17,10 +17,11 @@ import type { BenchContext, BenchScenario, GoalResult, ResultRow, ScenarioReport
 import { ratioIn, rowsOf } from '../harness/measure';
 import { median } from '../harness/stats';
 import { RedisServer } from '../../test/support/redis-server';
-import { ChatLoad, LegResult } from './chat-load/chat-load';
-import { CHAT_MIX, PAGE_LIMIT } from './chat-load/chat-mix';
-import { copyUsers, seedChatUsers, SeedPlan } from './chat-load/chat-users';
+import { ChatLoad, LegResult, ReadPrefix } from './chat-load/chat-load';
+import { chatMix, PAGE_LIMIT } from './chat-load/chat-mix';
+import { ChatUser, copyUsers, seedChatUsers, SeedPlan } from './chat-load/chat-users';
 import { KeepAliveClient } from './chat-load/keep-alive-client';
+import { checkSameAnswers } from './chat-load/same-answers';
 import { CACHE_MANAGER_TTL_MS, PER_USER_PREFIX } from './chat-load/per-user-cache-manager.module';
 import type { ChatLoadReady, ChatLoadServerEnv, ChatLoadServerStats } from './chat-load/protocol';
 import { BenchServerProcess, forkBenchServer } from './http/server-process';
@@ -36,10 +37,12 @@ const LEG_S = Number(process.env.BENCH_CHAT_LEG_S ?? 1.5);
 const SEED: SeedPlan = {
   users: Number(process.env.BENCH_CHAT_USERS ?? 200),
   sessionsPerUser: 2,
-  messagesPerSession: 10,
+  messagesPerSession: PAGE_LIMIT,
   concurrency: 16,
 };
 const ADMIN_TOKEN = 'bench-chat-load-admin-token';
+/** Users whose reads every variant must answer alike before the load. */
+const SAME_ANSWER_USERS = 5;
 
 const OURS = 'ours: the app as shipped (hybrid: L1 + Redis)';
 const UNCACHED = 'the same app, cache off (SQLite every request)';
@@ -55,6 +58,8 @@ interface Variant {
   name: string;
   servers: ChatLoadServer[];
   client: KeepAliveClient;
+  readPrefix: ReadPrefix;
+  users: ChatUser[];
   load: ChatLoad;
   /** Handler runs of the peer's routes are its misses; ours counts X-Cache HITs. */
   hitsFrom: 'x-cache' | 'peer-handler-runs' | 'none';
@@ -74,6 +79,7 @@ export const chatLoadScenario: BenchScenario = {
   title: 'The whole app under a chat load: two instances, one SQLite file, one Redis',
   steps: (ctx) => 2 + (ctx.warmupRounds + ctx.rounds) * 3,
   async run(ctx: BenchContext): Promise<ScenarioReport> {
+    const scenarioStarted = Date.now();
     const dir = mkdtempSync(path.join(tmpdir(), 'chat-cache-bench-15-'));
     const redis = await RedisServer.start();
     const started: ChatLoadServer[] = [];
@@ -109,6 +115,7 @@ export const chatLoadScenario: BenchScenario = {
       const seedStarted = Date.now();
       const users = await seedChatUsers(offClient, SEED);
       const seedS = (Date.now() - seedStarted) / 1000;
+      const startS = (seedStarted - scenarioStarted) / 1000;
       await copyDatabase(path.join(dir, 'off.db'), path.join(dir, 'ours.db'));
       ctx.tick();
       ctx.status('15. starting our instances (hybrid)');
@@ -116,23 +123,31 @@ export const chatLoadScenario: BenchScenario = {
       ctx.tick();
       // The cache-off variants share their file, and so what their clients know of it.
       const offUsers = copyUsers(users);
+      const ownPrefix: ReadPrefix = () => '';
+      const peerPrefix: ReadPrefix = (user) => '/' + PER_USER_PREFIX.replace(':userId', user.id);
       const variants: Variant[] = [
         {
           name: OURS,
           servers: ourServers,
           client: clientOf(ourServers),
-          load: new ChatLoad(copyUsers(users), () => '', 1),
+          readPrefix: ownPrefix,
+          users: copyUsers(users),
           hitsFrom: 'x-cache',
         },
-        { name: UNCACHED, servers: offServers, client: offClient, load: new ChatLoad(offUsers, () => '', 1), hitsFrom: 'none' },
+        { name: UNCACHED, servers: offServers, client: offClient, readPrefix: ownPrefix, users: offUsers, hitsFrom: 'none' },
         {
           name: CACHE_MANAGER,
           servers: offServers,
           client: offClient,
-          load: new ChatLoad(offUsers, (user) => '/' + PER_USER_PREFIX.replace(':userId', user.id), 1),
+          readPrefix: peerPrefix,
+          users: offUsers,
           hitsFrom: 'peer-handler-runs',
         },
-      ];
+      ].map((v) => ({ ...v, load: new ChatLoad(v.users, v.readPrefix, 1) }) as Variant);
+      const compared = await checkSameAnswers(
+        variants.map((v) => ({ name: v.name, client: v.client, prefix: v.readPrefix })),
+        users.slice(0, SAME_ANSWER_USERS),
+      );
       const samples = () => new Map<string, number[]>(variants.map((v) => [v.name, []]));
       const throughput = samples();
       const p50 = samples();
@@ -212,14 +227,17 @@ export const chatLoadScenario: BenchScenario = {
           met: ourTotals.staleReads === 0 && ourTotals.checkedReads > 0,
         },
       ];
-      const mix = CHAT_MIX.map(([op, share]) => `${op} ${Math.round(share * 1000) / 10}%`).join(', ');
+      const mix = chatMix()
+        .map(([op, share]) => `${op} ${Math.round(share * 1000) / 10}%`)
+        .join(', ');
       const notes = [
         `Two instances per variant (forked: the app as \`createApp\` builds it, \`bench/scenarios/chat-load/\`) on one SQLite file (WAL), ` +
           `${SEED.users} users with ${SEED.sessionsPerUser} sessions of ${SEED.messagesPerSession} messages each, seeded through the API before the measurement ` +
-          `(${seedS.toFixed(1)} s); the cache-off instances' file is SQLite's backup of ours, so every variant starts from the same rows and ids. ` +
+          `(${seedS.toFixed(1)} s, after ${startS.toFixed(1)} s to start Redis and two instances); the cache-off instances' file is SQLite's backup of ours, so every variant starts from the same rows and ids. ` +
           `A keep-alive client in the bench process keeps ${SLOTS} requests in flight, one per user at a time, each sending its requests to the instances in turn (round robin); ` +
           `each user's mix: ${mix} (list: GET /sessions, page: GET /sessions/:id/messages?limit=${PAGE_LIMIT}, session: GET /sessions/:id, search: GET /search?q=<one of 8 words>, ` +
           'message: POST /sessions/:id/messages, rename: PATCH /sessions/:id). ' +
+          `Before the load, every variant answered the same bytes to the same ${compared} reads (${SAME_ANSWER_USERS} users, 4 routes, each instance). ` +
           `Each round runs every variant for ${LEG_S} s, in a rotating order; p50 and p99 are of every request of a leg, the medians over the rounds.`,
         `Ours: CACHE_DRIVER hybrid on one redis-server the scenario starts; "${HIT_CASE}" is its share of reads answered \`X-Cache: HIT\`; ` +
           `CacheService's own hit ratio over both instances (every read of the HTTP cache and of @Cacheable, from GET /cache/stats with ADMIN_TOKEN): ` +

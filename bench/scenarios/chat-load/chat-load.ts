@@ -1,5 +1,5 @@
 import { seededRandom } from '../../harness/measure';
-import { ChatOp, isWrite, PAGE_LIMIT, pickOp, SEARCH_WORDS } from './chat-mix';
+import { chatMix, ChatOp, isWrite, PAGE_LIMIT, pickOp, SEARCH_WORDS } from './chat-mix';
 import type { ChatUser, KnownSession } from './chat-users';
 import type { ClientResponse, KeepAliveClient } from './keep-alive-client';
 
@@ -40,6 +40,7 @@ const MAX_ERRORS = 100;
 export class ChatLoad {
   private readonly randoms: (() => number)[];
   private readonly pending: (PendingCheck | undefined)[];
+  private readonly mix = chatMix();
   private writes = 0;
 
   constructor(
@@ -79,7 +80,7 @@ export class ChatLoad {
   private async step(client: KeepAliveClient, instance: number, userIndex: number, result: LegResult): Promise<void> {
     const user = this.users[userIndex];
     const random = this.randoms[userIndex];
-    const op = pickOp(random);
+    const op = pickOp(random, this.mix);
     const session = user.sessions[Math.floor(random() * user.sessions.length)];
     let response: ClientResponse;
     try {

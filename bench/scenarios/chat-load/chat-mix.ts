@@ -16,7 +16,7 @@ export const CHAT_MIX: readonly (readonly [ChatOp, number])[] = [
 ];
 
 /** The newest page: the same size whatever the writes added, so that no variant reads more bytes than another. */
-export const PAGE_LIMIT = 10;
+export const PAGE_LIMIT = 8;
 
 /** Words of the seeded messages (http/chat-messages.ts) and of the new ones: each user searches among them. */
 export const SEARCH_WORDS = ['cache', 'index', 'redis', 'sqlite', 'cursor', 'instance', 'session', 'messages'];
@@ -25,11 +25,22 @@ export function isWrite(op: ChatOp): boolean {
   return op === 'message' || op === 'rename';
 }
 
-export function pickOp(random: () => number): ChatOp {
+/**
+ * The mix of this run: CHAT_MIX, or with BENCH_CHAT_READS_ONLY=1 its reads alone, in the same
+ * proportions (what the cache gives when nothing invalidates: an experiment, not the scenario).
+ */
+export function chatMix(): readonly (readonly [ChatOp, number])[] {
+  if (process.env.BENCH_CHAT_READS_ONLY !== '1') return CHAT_MIX;
+  const reads = CHAT_MIX.filter(([op]) => !isWrite(op));
+  const total = reads.reduce((sum, [, share]) => sum + share, 0);
+  return reads.map(([op, share]) => [op, share / total] as const);
+}
+
+export function pickOp(random: () => number, mix: readonly (readonly [ChatOp, number])[] = CHAT_MIX): ChatOp {
   let r = random();
-  for (const [op, share] of CHAT_MIX) {
+  for (const [op, share] of mix) {
     if (r < share) return op;
     r -= share;
   }
-  return CHAT_MIX[0][0];
+  return mix[0][0];
 }
