@@ -1,5 +1,5 @@
 /**
- * Scenario 10: the whole app on PostgreSQL (loopback: one network hop, as a database on another
+ * Scenario 12: the whole app on PostgreSQL (loopback: one network hop, as a database on another
  * machine would be, minus the wire): `GET /sessions/:id/messages` served by our HTTP cache (HIT),
  * by the service's `@Cacheable` loaders (L1 hits), and from PostgreSQL on every request. What the
  * cache saves when the source of truth is across a network hop. Same server and load as scenario 7.

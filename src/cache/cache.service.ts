@@ -16,6 +16,7 @@ import { localFirst } from './pipeline/local-first';
 import { LoadSnapshots } from './pipeline/load-snapshot';
 import { lifetimeOf, type EntryPlan, resolveEntryPlan, resolveLoadPlan } from './pipeline/load-plan';
 import { LoadStep } from './pipeline/load-step';
+import type { PipelineParts } from './pipeline/pipeline-parts';
 import { ReadStep } from './pipeline/read-step';
 import { RefreshStep } from './pipeline/refresh-step';
 import { WriteStep } from './pipeline/write-step';
@@ -95,16 +96,24 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       },
       telemetry,
     );
-    const snapshots = (this.snapshots = new LoadSnapshots(this.local, this.shared));
-    const factories = new FactoryRunner(this.counters);
+    this.snapshots = new LoadSnapshots(this.local, this.shared);
     this.writes = new WriteStep(this.local, this.shared);
-    this.reads = new ReadStep(this.local, this.shared, snapshots, this.flights, this.counters);
+    const parts: PipelineParts = {
+      local: this.local,
+      shared: this.shared,
+      snapshots: this.snapshots,
+      factories: new FactoryRunner(this.counters),
+      writes: this.writes,
+      flights: this.flights,
+      counters: this.counters,
+    };
+    this.reads = new ReadStep(parts);
     this.throttle = new FactoryFailureThrottle({ throttleMs: options.failSafeThrottleMs, maxKeys: options.memory.maxEntries });
-    this.loads = new LoadStep(this.local, this.shared, snapshots, factories, this.writes, this.flights, this.counters, this.throttle);
-    this.refreshes = new RefreshStep(this.local, this.shared, snapshots, factories, this.writes, this.flights);
+    this.loads = new LoadStep(parts, this.throttle);
+    this.refreshes = new RefreshStep(parts);
     this.eagerRefreshes = new EagerRefreshStep(this.refreshes, this.shared, this.counters, (message) => this.logger.error(message));
     this.invalidations = new InvalidateStep(this.local, this.shared, this.flights, this.listeners);
-    this.batchLoads = new LoadManyStep(this.local, this.shared, snapshots, factories, this.writes, this.flights, this.counters);
+    this.batchLoads = new LoadManyStep(parts);
     this.listeners.add((invalidation) => emitInvalidation(this.counters.events, invalidation));
   }
 

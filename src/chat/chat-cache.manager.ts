@@ -25,6 +25,14 @@ export const ChatCacheManager = {
    * lets the route's graced copy answer `X-Cache: STALE`, or the 503 when there is none.
    */
   loaderGraceMs: 0,
+  /**
+   * The hot keys (a session's details, its pages of messages: every reader of a session asks for
+   * them) load once across the instances, under a Redis lease, instead of once per instance. The
+   * rest keep the module's default, the process's single-flight: the lease costs a miss two round
+   * trips more (bench scenario 11), worth it only where many instances miss the same key at once.
+   * Without Redis it is the process's single-flight all the same.
+   */
+  hotKeyLock: 'cluster',
 
   profileKey: (userId: string) => `user:${userId}:profile`,
   sessionKey: (sessionId: string) => `session:${sessionId}`,

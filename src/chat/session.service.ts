@@ -86,6 +86,7 @@ export class SessionService {
     key: ([id]: [string]) => Keys.sessionKey(id),
     tags: ([id]: [string]) => Keys.tagsOfSession(id),
     graceMs: Keys.loaderGraceMs,
+    lock: Keys.hotKeyLock,
   })
   private async loadSession(sessionId: string): Promise<Session | null> {
     return this.repository.findSession(sessionId);
@@ -96,6 +97,7 @@ export class SessionService {
     key: ([id, limit, before]: [string, number, string?]) => Keys.messagesKey(id, limit, before),
     tags: ([id]: [string]) => Keys.tagsOfMessages(id),
     graceMs: Keys.loaderGraceMs,
+    lock: Keys.hotKeyLock,
   })
   private async loadMessages(sessionId: string, limit: number, before?: string): Promise<MessagePage | null> {
     return this.repository.listMessages(sessionId, limit, before);

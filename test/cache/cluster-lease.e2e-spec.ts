@@ -116,6 +116,47 @@ describe('ClusterLease on a real redis-server', () => {
     expect(await taken.release()).toBe(true);
   });
 
+  it('a SET NX that timed out while Redis was frozen leaves no lease behind once Redis answers again', async () => {
+    // ioredis's commandTimeout rejects the SET, but the command stays on the connection and Redis
+    // runs it on thaw: without a release behind it, the key would be held for leaseMs by nobody.
+    const instance = await lease({ leaseMs: 60_000 });
+    const other = await lease();
+    await server.freeze();
+    let outcome: LeaseAttempt['outcome'];
+    try {
+      outcome = (await instance.acquire('frozen')).outcome;
+    } finally {
+      server.thaw();
+    }
+    expect(outcome).toBe('unavailable');
+    // Well within the 60 s lease: another instance can take it at once.
+    expect(await eventually(async () => (await spy.exists(instance.keyOf('frozen'))) === 0, 3_000, 20)).toBe(true);
+    expect(await held(await other.acquire('frozen')).release()).toBe(true);
+  }, 15_000);
+
+  it('a release that timed out while Redis was frozen, on a server that does not know the script yet, frees the lease on thaw', async () => {
+    // EVALSHA's NOSCRIPT comes only on thaw, after the caller gave up: the EVAL fallback must not depend on it.
+    const fresh = await RedisServer.start();
+    const c = createRedisClient({ url: fresh.url, commandTimeoutMs: COMMAND_TIMEOUT_MS, connectTimeoutMs: 300 });
+    const look = fresh.client();
+    try {
+      await c.connect();
+      const instance = new ClusterLease(c, { prefix: PREFIX, leaseMs: 60_000, commandTimeoutMs: COMMAND_TIMEOUT_MS });
+      const mine = held(await instance.acquire('released frozen'));
+      await fresh.freeze();
+      try {
+        expect(await mine.release()).toBe(false);
+      } finally {
+        fresh.thaw();
+      }
+      expect(await eventually(async () => (await look.exists(instance.keyOf('released frozen'))) === 0, 3_000, 20)).toBe(true);
+    } finally {
+      look.disconnect();
+      await closeRedisClient(c);
+      await fresh.stop();
+    }
+  }, 15_000);
+
   it('gives up waiting after waitMs', async () => {
     const holder = await lease({ leaseMs: 5_000 });
     const waiter = await lease({ waitMs: 150 });

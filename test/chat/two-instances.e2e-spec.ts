@@ -1,10 +1,32 @@
 import request from 'supertest';
+import { ChatRepository } from '../../src/chat/chat.repository';
 import { bearer, ChatApp } from '../support/chat-app';
 import { databaseTargets } from '../support/database-targets';
 import { SharedChatInstances, startSharedChatInstances } from '../support/shared-chat-instances';
 
 /** How soon another instance must see a write, counted from the moment the write answered. */
 const COHERENCE_BOUND_MS = 100;
+
+/** Long enough that both instances' reads of a cold key are in flight together. */
+const SLOW_LOAD_MS = 300;
+
+/**
+ * Counts the instance's database reads of `method` for ids among `ids`, each slowed by
+ * SLOW_LOAD_MS: the spy sits on the repository instance the app's services hold.
+ */
+function countSlowReads(app: ChatApp, method: 'findSession' | 'listMessages', ids: Set<string>): { calls: number } {
+  const repository = app.app.get(ChatRepository, { strict: false });
+  const original = repository[method].bind(repository) as (...args: unknown[]) => Promise<unknown>;
+  const counted = { calls: 0 };
+  jest.spyOn(repository, method).mockImplementation((async (...args: unknown[]) => {
+    if (ids.has(args[0] as string)) {
+      counted.calls++;
+      await new Promise((resolve) => setTimeout(resolve, SLOW_LOAD_MS));
+    }
+    return original(...args);
+  }) as never);
+  return counted;
+}
 
 /** Polls `read` until `seen` holds or the bound passes; answers whether it held in time. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies of several shapes
@@ -40,6 +62,29 @@ describe.each(databaseTargets())('two instances sharing one $database database a
 
   it('a token issued by A is accepted by B (one JWT_SECRET)', async () => {
     await request(b.http).get('/users/me').set(bearer(token)).expect(200);
+  });
+
+  it("a cold session's details and newest page, read at once on both instances, come from the database once (lock 'cluster')", async () => {
+    const cold = (await request(a.http).post('/sessions').set(bearer(token)).send({ title: 'hot' }).expect(201)).body.id;
+    const ids = new Set([cold]);
+    const details = [countSlowReads(a, 'findSession', ids), countSlowReads(b, 'findSession', ids)];
+    const pages = [countSlowReads(a, 'listMessages', ids), countSlowReads(b, 'listMessages', ids)];
+    try {
+      const reads = [a, b].flatMap((app) =>
+        [`/sessions/${cold}`, `/sessions/${cold}/messages`].map((path) => request(app.http).get(path).set(bearer(token))),
+      );
+      const answers = await Promise.all(reads);
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+      expect(answers[0].body.title).toBe('hot');
+      expect(answers[2].body.title).toBe('hot');
+      // Under the process's single-flight alone each instance would read each once: 2 and 2.
+      expect(details[0].calls + details[1].calls).toBe(1);
+      expect(pages[0].calls + pages[1].calls).toBe(1);
+    } finally {
+      jest.restoreAllMocks();
+      // The tests below count the user's sessions.
+      await request(a.http).delete(`/sessions/${cold}`).set(bearer(token)).expect(204);
+    }
   });
 
   it('a rename on A is seen on B, which had the old title cached', async () => {

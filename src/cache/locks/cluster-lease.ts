@@ -82,8 +82,12 @@ export class ClusterLease {
       if (answer !== 'OK') return { outcome: 'busy' };
     } catch {
       // A SET that lands after we gave up would hold the key for leaseMs with nobody to release it.
+      // Its reply may never come (ioredis's commandTimeout rejects it too) although Redis still runs
+      // it, as a frozen server does on thaw: a release of the token sent now runs after it on the
+      // same connection. The late OK, when it comes, releases too (for a client that reorders).
+      this.releaseAbandoned(leaseKey, waitersKey, token);
       reply.then(
-        (late) => void (late === 'OK' && this.releaseToken(leaseKey, waitersKey, token).catch(() => undefined)),
+        (late) => void (late === 'OK' && this.releaseAbandoned(leaseKey, waitersKey, token)),
         () => undefined,
       );
       return { outcome: 'unavailable' };
@@ -138,7 +142,22 @@ export class ClusterLease {
 
   private async releaseToken(leaseKey: string, waitersKey: string, token: string): Promise<boolean> {
     const channel = this.wake?.releaseChannel ?? '';
-    return (await withDeadline(this.run(RELEASE_SCRIPT, [leaseKey, waitersKey], [token, channel]), this.commandTimeoutMs)) === 1;
+    try {
+      return (await withDeadline(this.run(RELEASE_SCRIPT, [leaseKey, waitersKey], [token, channel]), this.commandTimeoutMs)) === 1;
+    } catch (error) {
+      // Timed out: the EVALSHA may yet run, or answer NOSCRIPT when nobody is left to send the EVAL.
+      this.releaseAbandoned(leaseKey, waitersKey, token);
+      throw error;
+    }
+  }
+
+  /**
+   * The release of a SET we gave up on, fire and forget. EVAL, not EVALSHA: a NOSCRIPT reply would
+   * come only once Redis answers again, too late for a caller that timed out to send the fallback.
+   */
+  private releaseAbandoned(leaseKey: string, waitersKey: string, token: string): void {
+    const channel = this.wake?.releaseChannel ?? '';
+    this.client.eval(RELEASE_SCRIPT.lua, 2, leaseKey, waitersKey, token, channel).catch(() => undefined);
   }
 
   private async renewToken(leaseKey: string, token: string): Promise<boolean> {

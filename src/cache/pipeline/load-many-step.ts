@@ -1,14 +1,10 @@
 import type { Flight } from '../single-flight';
 import { isRepresentable } from '../stores/value-codec';
-import type { LocalTier } from '../tiers/local-tier';
 import type { KeyScope } from '../util/key-scope';
-import type { SharedTier } from '../tiers/shared-tier';
 import type { LoadedValue } from './load-step';
-import type { CacheCounters } from './cache-counters';
-import type { FactoryContext, FactoryRunner } from './factory-run';
-import type { InFlightLoads } from './in-flight-loads';
-import type { LoadSnapshot, LoadSnapshots } from './load-snapshot';
-import type { WriteStep } from './write-step';
+import type { FactoryContext } from './factory-run';
+import type { LoadSnapshot } from './load-snapshot';
+import type { PipelineParts } from './pipeline-parts';
 
 /**
  * Loads the values of many missing keys at once: `keys` are those asked for, the answer a Map of
@@ -43,15 +39,7 @@ interface OwnedLoad<T> {
  * its values filled into both tiers as getOrSet fills them.
  */
 export class LoadManyStep {
-  constructor(
-    private readonly local: LocalTier,
-    private readonly shared: SharedTier,
-    private readonly snapshots: LoadSnapshots,
-    private readonly factories: FactoryRunner,
-    private readonly writes: WriteStep,
-    private readonly flights: InFlightLoads,
-    private readonly counters: CacheCounters,
-  ) {}
+  constructor(private readonly parts: PipelineParts) {}
 
   loadMany<T>(
     keys: readonly string[],
@@ -62,7 +50,7 @@ export class LoadManyStep {
     const owned: OwnedLoad<T>[] = [];
     // The flights are getOrSet's (LoadStep.loadEntry): a key either loads joins the other, so they carry what it answers.
     const answers = keys.map((key) =>
-      this.flights.loads.run<LoadedValue<T | undefined>>(
+      this.parts.flights.loads.run<LoadedValue<T | undefined>>(
         key,
         (flight) =>
           new Promise<LoadedValue<T | undefined>>((settle, fail) =>
@@ -78,8 +66,8 @@ export class LoadManyStep {
   private async load<T>(owned: OwnedLoad<T>[], loadMissing: LoadMissing<T>, ttlMs: number): Promise<void> {
     try {
       const [entries, snapshots] = await Promise.all([
-        this.shared.readMany<T>(owned.map((load) => load.key)),
-        this.snapshots.takeMany(
+        this.parts.shared.readMany<T>(owned.map((load) => load.key)),
+        this.parts.snapshots.takeMany(
           owned.map((load) => load.tags),
           ttlMs,
         ),
@@ -88,16 +76,16 @@ export class LoadManyStep {
       owned.forEach((load, i) => {
         const entry = entries[i];
         if (entry === undefined) {
-          this.counters.missOf(load.key, undefined);
+          this.parts.counters.missOf(load.key, undefined);
           missing.push(i);
           return;
         }
-        this.flights.keepUnlessInvalidated(load.flight, () => this.local.fill(load.key, entry, snapshots[i].stamp));
-        load.settle(this.counters.hitIn(load.key, 'redis', entry.value));
+        this.parts.flights.keepUnlessInvalidated(load.flight, () => this.parts.local.fill(load.key, entry, snapshots[i].stamp));
+        load.settle(this.parts.counters.hitIn(load.key, 'redis', entry.value));
       });
       if (missing.length === 0) return;
       const missingKeys = missing.map((i) => owned[i].key);
-      const { value: found, skipped } = await this.factories.run<ReadonlyMap<string, T>>(
+      const { value: found, skipped } = await this.parts.factories.run<ReadonlyMap<string, T>>(
         (context) => loadMissing(missingKeys, context),
         undefined,
         missingKeys,
@@ -119,12 +107,12 @@ export class LoadManyStep {
 
   private keep<T>(load: OwnedLoad<T>, value: T, ttlMs: number, snapshot: LoadSnapshot): void {
     if (!isRepresentable(value)) {
-      this.counters.factoryUncacheable++;
+      this.parts.counters.factoryUncacheable++;
       return;
     }
-    this.flights.keepUnlessInvalidated(load.flight, () => {
-      this.writes.fill(load.key, value, ttlMs, load.tags, snapshot);
-      if (this.counters.events.listening.set) this.counters.events.emit('set', { key: load.key });
+    this.parts.flights.keepUnlessInvalidated(load.flight, () => {
+      this.parts.writes.fill(load.key, value, ttlMs, load.tags, snapshot);
+      if (this.parts.counters.events.listening.set) this.parts.counters.events.emit('set', { key: load.key });
     });
   }
 }

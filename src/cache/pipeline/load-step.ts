@@ -4,16 +4,12 @@ import { CacheFactoryTimeoutError } from '../errors';
 import type { FactoryFailureThrottle } from '../resilience/factory-failure-throttle';
 import { isRepresentable } from '../stores/value-codec';
 import { currentLoadTrace, traceFactory } from '../telemetry/get-or-set-span'; // TRACING
-import type { LocalTier } from '../tiers/local-tier';
-import type { SharedTier } from '../tiers/shared-tier';
 import { FactoryOutcome, isFactoryFailure } from '../util/factory-failure';
-import type { CacheCounters } from './cache-counters';
-import type { CacheFactory, FactoryResult, FactoryRunner } from './factory-run';
-import type { InFlightLoads } from './in-flight-loads';
+import type { CacheFactory, FactoryResult } from './factory-run';
 import type { CacheEventName, CacheEventTier } from '../events/cache-events';
 import { lifetimeOf, longestLifetimeOf, type LoadPlan } from './load-plan';
-import type { LoadSnapshot, LoadSnapshots } from './load-snapshot';
-import type { WriteStep } from './write-step';
+import type { LoadSnapshot } from './load-snapshot';
+import type { PipelineParts } from './pipeline-parts';
 
 /** A load's answer, and whether it is a stale value served from grace. */
 export interface LoadedValue<T> {
@@ -49,13 +45,7 @@ export class LoadStep {
   private readonly logger = new Logger('ChatCache');
 
   constructor(
-    private readonly local: LocalTier,
-    private readonly shared: SharedTier,
-    private readonly snapshots: LoadSnapshots,
-    private readonly factories: FactoryRunner,
-    private readonly writes: WriteStep,
-    private readonly flights: InFlightLoads,
-    private readonly counters: CacheCounters,
+    private readonly parts: PipelineParts,
     private readonly throttle: FactoryFailureThrottle,
   ) {}
 
@@ -64,20 +54,20 @@ export class LoadStep {
   }
 
   loadEntry<T>(key: string, factory: CacheFactory<T>, plan: LoadPlan, lock: CacheLock = 'process'): Promise<LoadedValue<T>> {
-    return this.flights.loads.run<LoadedValue<T>>(key, async (flight) => {
+    return this.parts.flights.loads.run<LoadedValue<T>>(key, async (flight) => {
       const failSafe = plan.graceMs > 0;
-      const local = failSafe ? this.local.getEntry<T>(key, { allowStale: true }) : undefined;
-      if (local !== undefined && !local.stale) return { value: this.counters.hitIn(key, 'memory', local.value), stale: false };
+      const local = failSafe ? this.parts.local.getEntry<T>(key, { allowStale: true }) : undefined;
+      if (local !== undefined && !local.stale) return { value: this.parts.counters.hitIn(key, 'memory', local.value), stale: false };
       const [entry, snapshot] = await Promise.all([
-        this.shared.read<T>(key, failSafe ? { allowStale: true } : undefined),
-        this.snapshots.take(plan.tags, longestLifetimeOf(plan, plan.ttlMs)),
+        this.parts.shared.read<T>(key, failSafe ? { allowStale: true } : undefined),
+        this.parts.snapshots.take(plan.tags, longestLifetimeOf(plan, plan.ttlMs)),
       ]);
-      if (entry !== undefined) this.flights.keepUnlessInvalidated(flight, () => this.local.fill(key, entry, snapshot.stamp));
+      if (entry !== undefined) this.parts.flights.keepUnlessInvalidated(flight, () => this.parts.local.fill(key, entry, snapshot.stamp));
       if (entry !== undefined && !entry.stale) {
         currentLoadTrace()?.answered('redis', 'hit'); // TRACING
-        return { value: this.counters.hitIn(key, 'redis', entry.value), stale: false };
+        return { value: this.parts.counters.hitIn(key, 'redis', entry.value), stale: false };
       }
-      this.counters.missOf(key, undefined);
+      this.parts.counters.missOf(key, undefined);
       const fallback: Fallback<T> | undefined =
         entry !== undefined
           ? { value: entry.value, tier: 'redis' }
@@ -85,7 +75,7 @@ export class LoadStep {
             ? { value: local.value, tier: 'memory' }
             : undefined;
       // A source that just failed, or whose factory is still running late, is not asked again meanwhile.
-      if (fallback && (this.throttle.isThrottled(key) || this.flights.lateFactories.get(key) !== undefined)) {
+      if (fallback && (this.throttle.isThrottled(key) || this.parts.flights.lateFactories.get(key) !== undefined)) {
         return this.serveStale(key, fallback);
       }
       const callFactory = () => this.callFactory(key, factory, plan, snapshot, fallback, () => flight.invalidated);
@@ -93,12 +83,12 @@ export class LoadStep {
       // --- lock 'cluster': between the L2 miss and the factory, one factory call across the instances.
       let own: LoadedValue<T> | undefined;
       const leaseStartedAt = performance.now();
-      const value = await this.shared.loadUnderLease<T>(key, {
+      const value = await this.parts.shared.loadUnderLease<T>(key, {
         // Fresh only: a stale value is this load's fallback, not another instance's answer.
         readLanded: async () => {
-          const landed = await this.shared.read<T>(key);
+          const landed = await this.parts.shared.read<T>(key);
           if (landed === undefined) return undefined;
-          this.flights.keepUnlessInvalidated(flight, () => this.local.fill(key, landed, snapshot.stamp));
+          this.parts.flights.keepUnlessInvalidated(flight, () => this.parts.local.fill(key, landed, snapshot.stamp));
           return landed.value;
         },
         // The holder's release wakes the waiters, who read L2: it comes only once L2 holds the value.
@@ -131,7 +121,7 @@ export class LoadStep {
     const timeoutMs = soft ? plan.softTimeoutMs : plan.hardTimeoutMs;
     let run;
     try {
-      run = await traceFactory(() => this.factories.runWithin(factory, fallback?.value, timeoutMs, [key])); // TRACING: tier, factory duration
+      run = await traceFactory(() => this.parts.factories.runWithin(factory, fallback?.value, timeoutMs, [key])); // TRACING: tier, factory duration
     } catch (error) {
       if (fallback === undefined || !isFactoryFailure(error)) throw error;
       this.absorbFailure(key, error, plan);
@@ -142,11 +132,11 @@ export class LoadStep {
       const stored = this.keep(key, run.result, plan, snapshot, invalidated());
       return { value: run.result.value, stale: false, stored };
     }
-    this.counters.factoryTimeouts++;
+    this.parts.counters.factoryTimeouts++;
     this.emit('timeout', key);
     this.finishLate(key, run.pending, plan, snapshot, invalidated);
     if (fallback === undefined) throw new CacheFactoryTimeoutError(key, run.timeoutMs);
-    this.counters.factoryStaleServed++;
+    this.parts.counters.factoryStaleServed++;
     return this.serveStale(key, fallback);
   }
 
@@ -155,7 +145,7 @@ export class LoadStep {
    * made within it, so no second log), counted, and the key throttled.
    */
   private absorbFailure(key: string, error: unknown, plan: LoadPlan): void {
-    this.counters.factoryStaleServed++;
+    this.parts.counters.factoryStaleServed++;
     this.throttle.recordFailure(key, plan.failSafeThrottleMs);
     const thrown = error instanceof FactoryOutcome ? error.error : error;
     this.logger.warn(
@@ -172,7 +162,7 @@ export class LoadStep {
     snapshot: LoadSnapshot,
     invalidated: () => boolean,
   ): void {
-    void this.flights.lateFactories.run(key, (late) =>
+    void this.parts.flights.lateFactories.run(key, (late) =>
       pending.then(
         (result) => {
           this.throttle.clear(key);
@@ -188,12 +178,12 @@ export class LoadStep {
     const { value, skipped } = result;
     if (skipped || value === undefined) return NOTHING_STORED;
     if (!isRepresentable(value)) {
-      this.counters.factoryUncacheable++;
+      this.parts.counters.factoryUncacheable++;
       return NOTHING_STORED;
     }
     if (invalidated) {
       // Its value may predate the invalidation: served, not kept.
-      this.flights.invalidatedLoads++;
+      this.parts.flights.invalidatedLoads++;
       return NOTHING_STORED;
     }
     const ttlMs = result.ttlMs ?? plan.ttlMs;
@@ -201,13 +191,13 @@ export class LoadStep {
     // longer life than they were kept for, and the write takes versions of its own.
     const ownVersions = result.tags !== undefined || (result.ttlMs !== undefined && (ttlMs === 0 || ttlMs > plan.ttlMs));
     const written = ownVersions ? { stamp: snapshot.stamp, tagVersions: undefined } : snapshot;
-    const stored = this.writes.fill(key, value, lifetimeOf(plan, ttlMs), result.tags ?? plan.tags, written);
-    if (this.counters.events.listening.set) this.counters.events.emit('set', { key });
+    const stored = this.parts.writes.fill(key, value, lifetimeOf(plan, ttlMs), result.tags ?? plan.tags, written);
+    if (this.parts.counters.events.listening.set) this.parts.counters.events.emit('set', { key });
     return stored;
   }
 
   private serveStale<T>(key: string, fallback: Fallback<T>): LoadedValue<T> {
-    this.counters.stale++;
+    this.parts.counters.stale++;
     currentLoadTrace()?.answered(fallback.tier, 'stale'); // TRACING
     this.emit('stale', key, fallback.tier);
     return { value: fallback.value, stale: true };
@@ -215,7 +205,7 @@ export class LoadStep {
 
   /** The one place a load reports an event (`CacheService.on`); free when nobody listens. */
   private emit(event: Extract<CacheEventName, 'stale' | 'timeout'>, key: string, tier?: CacheEventTier): void {
-    if (this.counters.events.listening[event]) this.counters.events.emit(event, { key, tier });
+    if (this.parts.counters.events.listening[event]) this.parts.counters.events.emit(event, { key, tier });
   }
 }
 

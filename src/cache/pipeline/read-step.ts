@@ -1,28 +1,18 @@
 import type { RedisEntry } from '../stores/redis.store';
-import type { LocalTier } from '../tiers/local-tier';
-import type { SharedTier } from '../tiers/shared-tier';
-import type { CacheCounters } from './cache-counters';
-import type { InFlightLoads } from './in-flight-loads';
-import type { LoadSnapshots } from './load-snapshot';
+import type { PipelineParts } from './pipeline-parts';
 
 /** A plain read after an L1 miss: L2, coalesced per key, and what it finds back into L1. */
 export class ReadStep {
-  constructor(
-    private readonly local: LocalTier,
-    private readonly shared: SharedTier,
-    private readonly snapshots: LoadSnapshots,
-    private readonly flights: InFlightLoads,
-    private readonly counters: CacheCounters,
-  ) {}
+  constructor(private readonly parts: PipelineParts) {}
 
   read<T>(key: string): Promise<RedisEntry<T> | undefined> {
-    if (!this.shared.readable) return Promise.resolve(this.counters.miss(undefined));
-    return this.flights.reads.run<RedisEntry<T> | undefined>(key, async (flight) => {
-      const snapshot = this.snapshots.now();
-      const entry = await this.shared.read<T>(key);
-      if (entry === undefined) return this.counters.missOf(key, undefined);
-      this.flights.keepUnlessInvalidated(flight, () => this.local.fill(key, entry, snapshot.stamp));
-      return this.counters.hitIn(key, 'redis', entry);
+    if (!this.parts.shared.readable) return Promise.resolve(this.parts.counters.miss(undefined));
+    return this.parts.flights.reads.run<RedisEntry<T> | undefined>(key, async (flight) => {
+      const snapshot = this.parts.snapshots.now();
+      const entry = await this.parts.shared.read<T>(key);
+      if (entry === undefined) return this.parts.counters.missOf(key, undefined);
+      this.parts.flights.keepUnlessInvalidated(flight, () => this.parts.local.fill(key, entry, snapshot.stamp));
+      return this.parts.counters.hitIn(key, 'redis', entry);
     });
   }
 
@@ -32,22 +22,22 @@ export class ReadStep {
    * a concurrent `get` of one of them joins the batch.
    */
   readMany<T>(keys: readonly string[]): Promise<(RedisEntry<T> | undefined)[]> {
-    if (!this.shared.readable) return Promise.resolve(keys.map((key) => this.counters.missOf(key, undefined)));
-    const snapshot = this.snapshots.now();
+    if (!this.parts.shared.readable) return Promise.resolve(keys.map((key) => this.parts.counters.missOf(key, undefined)));
+    const snapshot = this.parts.snapshots.now();
     const batchKeys: string[] = [];
     let sendBatch!: (reads: Promise<(RedisEntry<T> | undefined)[]>) => void;
     const batch = new Promise<(RedisEntry<T> | undefined)[]>((resolve) => (sendBatch = resolve));
     const answers = keys.map((key) =>
-      this.flights.reads.run<RedisEntry<T> | undefined>(key, async (flight) => {
+      this.parts.flights.reads.run<RedisEntry<T> | undefined>(key, async (flight) => {
         // Runs now, up to its first await: the key joins the batch before it is sent.
         const index = batchKeys.push(key) - 1;
         const entry = (await batch)[index];
-        if (entry === undefined) return this.counters.missOf(key, undefined);
-        this.flights.keepUnlessInvalidated(flight, () => this.local.fill(key, entry, snapshot.stamp));
-        return this.counters.hitIn(key, 'redis', entry);
+        if (entry === undefined) return this.parts.counters.missOf(key, undefined);
+        this.parts.flights.keepUnlessInvalidated(flight, () => this.parts.local.fill(key, entry, snapshot.stamp));
+        return this.parts.counters.hitIn(key, 'redis', entry);
       }),
     );
-    sendBatch(batchKeys.length === 0 ? Promise.resolve([]) : this.shared.readMany<T>(batchKeys));
+    sendBatch(batchKeys.length === 0 ? Promise.resolve([]) : this.parts.shared.readMany<T>(batchKeys));
     return Promise.all(answers);
   }
 }

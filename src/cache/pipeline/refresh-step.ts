@@ -1,10 +1,6 @@
-import type { LocalTier } from '../tiers/local-tier';
-import type { SharedTier } from '../tiers/shared-tier';
 import type { EntryLifetime } from '../util/entry-lifetime';
-import type { CacheFactory, FactoryRunner } from './factory-run';
-import type { InFlightLoads } from './in-flight-loads';
-import type { LoadSnapshots } from './load-snapshot';
-import type { WriteStep } from './write-step';
+import type { CacheFactory } from './factory-run';
+import type { PipelineParts } from './pipeline-parts';
 
 /**
  * A reload whatever is cached, coalesced per key apart from the loads: what is stored (L1, else
@@ -12,14 +8,7 @@ import type { WriteStep } from './write-step';
  * invalidated while the factory ran.
  */
 export class RefreshStep {
-  constructor(
-    private readonly local: LocalTier,
-    private readonly shared: SharedTier,
-    private readonly snapshots: LoadSnapshots,
-    private readonly factories: FactoryRunner,
-    private readonly writes: WriteStep,
-    private readonly flights: InFlightLoads,
-  ) {}
+  constructor(private readonly parts: PipelineParts) {}
 
   refresh<T>(
     key: string,
@@ -28,23 +17,23 @@ export class RefreshStep {
     tags: readonly string[],
     isUnchanged: (stored: T, fresh: T) => boolean,
   ): Promise<T> {
-    return this.flights.refreshes.run<T>(key, async (flight) => {
-      const storedLocally = this.local.get<T>(key);
+    return this.parts.flights.refreshes.run<T>(key, async (flight) => {
+      const storedLocally = this.parts.local.get<T>(key);
       const [storedShared, snapshot] = await Promise.all([
-        storedLocally === undefined ? this.shared.read<T>(key) : undefined,
-        this.snapshots.take(tags, lifetime),
+        storedLocally === undefined ? this.parts.shared.read<T>(key) : undefined,
+        this.parts.snapshots.take(tags, lifetime),
       ]);
       const stored = storedLocally ?? storedShared?.value;
-      const { value, skipped } = await this.factories.run(factory);
+      const { value, skipped } = await this.parts.factories.run(factory);
       if (skipped || value === undefined || (stored !== undefined && isUnchanged(stored, value))) return value;
       if (flight.invalidated) {
-        this.flights.invalidatedLoads++;
+        this.parts.flights.invalidatedLoads++;
         return value;
       }
       // Loads of the key running meanwhile started before this value: they must not overwrite it.
-      this.flights.loads.invalidate([key]);
-      this.flights.reads.invalidate([key]);
-      await this.writes.write(key, value, lifetime, tags, snapshot);
+      this.parts.flights.loads.invalidate([key]);
+      this.parts.flights.reads.invalidate([key]);
+      await this.parts.writes.write(key, value, lifetime, tags, snapshot);
       return value;
     });
   }
