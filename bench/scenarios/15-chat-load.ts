@@ -25,6 +25,7 @@ import { checkSameAnswers } from './chat-load/same-answers';
 import { CACHE_MANAGER_TTL_MS, PER_USER_PREFIX } from './chat-load/per-user-cache-manager.module';
 import type { ChatLoadReady, ChatLoadServerEnv, ChatLoadServerStats } from './chat-load/protocol';
 import { BenchServerProcess, forkBenchServer } from './http/server-process';
+import { addCommandDelta, commandCounts, CommandCounts } from './chat-load/redis-commandstats';
 
 type ChatLoadServer = BenchServerProcess<ChatLoadReady, ChatLoadServerStats>;
 
@@ -156,6 +157,8 @@ export const chatLoadScenario: BenchScenario = {
       const hits = new Map<string, number[]>(variants.filter((v) => v.hitsFrom !== 'none').map((v) => [v.name, []]));
       const ourCacheHitRatio: number[] = [];
       const ourRedis = { calls: 0, requests: 0, timeouts: 0, rejections: 0 };
+      /** Redis commands of ours' measured legs, by command (INFO commandstats of the scenario's server). */
+      const ourCommands: CommandCounts = new Map();
       const totals = new Map<string, Totals>(
         variants.map((v) => [v.name, { requests: 0, reads: 0, unexpectedStatus: 0, errors: 0, checkedReads: 0, staleReads: 0 }]),
       );
@@ -167,9 +170,11 @@ export const chatLoadScenario: BenchScenario = {
           ctx.status(`15. ${measured ? `round ${round - ctx.warmupRounds + 1}/${ctx.rounds}` : 'warm-up'}: ${variant.name}`);
           const before = await Promise.all(variant.servers.map((s) => s.stats()));
           const cacheBefore = variant === variants[0] ? await cacheCounters(variant.servers) : undefined;
+          const commandsBefore = cacheBefore ? await commandCounts(redis.url) : undefined;
           const leg = await variant.load.leg(variant.client, LEG_S, SLOTS);
           const after = await Promise.all(variant.servers.map((s) => s.stats()));
           const cacheAfter = cacheBefore ? await cacheCounters(variant.servers) : undefined;
+          const commandsAfter = commandsBefore ? await commandCounts(redis.url) : undefined;
           ctx.tick();
           if (!measured) continue;
           const delta = (pick: (s: ChatLoadServerStats) => number) => after.reduce((sum, s, i) => sum + pick(s) - pick(before[i]), 0);
@@ -188,6 +193,7 @@ export const chatLoadScenario: BenchScenario = {
             ourRedis.requests += leg.requests;
             ourRedis.timeouts += cacheAfter.redisTimeouts - cacheBefore.redisTimeouts;
             ourRedis.rejections += cacheAfter.redisRejections - cacheBefore.redisRejections;
+            if (commandsBefore && commandsAfter) addCommandDelta(ourCommands, commandsBefore, commandsAfter);
           }
           add(totals.get(variant.name)!, leg);
         }
@@ -242,7 +248,8 @@ export const chatLoadScenario: BenchScenario = {
         `Ours: CACHE_DRIVER hybrid on one redis-server the scenario starts; "${HIT_CASE}" is its share of reads answered \`X-Cache: HIT\`; ` +
           `CacheService's own hit ratio over both instances (every read of the HTTP cache and of @Cacheable, from GET /cache/stats with ADMIN_TOKEN): ` +
           `${median(ourCacheHitRatio).toFixed(1)}% (median of the rounds); Redis entry reads and writes: ${(ourRedis.calls / Math.max(1, ourRedis.requests)).toFixed(2)} a request; ` +
-          `in the measured legs ${ourRedis.timeouts} Redis calls timed out (REDIS_COMMAND_TIMEOUT_MS, 250 ms) and ${ourRedis.rejections} were skipped by an open circuit.`,
+          `in the measured legs ${ourRedis.timeouts} Redis calls timed out (REDIS_COMMAND_TIMEOUT_MS, 250 ms) and ${ourRedis.rejections} were skipped by an open circuit. ` +
+          `Redis commands a request (INFO commandstats, the measured legs): ${perRequest(ourCommands, ourRedis.requests)}.`,
         'Cache off: the same app, whose CacheService runs every loader and keeps nothing (the bench server patches its read-through methods, ' +
           "`chat-load/cache-off.ts`): the HTTP cache's handler runs on every read, and so do SessionService's loaders, on SQLite.",
         `@nestjs/cache-manager: its CacheInterceptor on the chat's four read routes, mounted by a bench-only module in the cache-off instances ` +
@@ -285,6 +292,17 @@ interface CacheStatsAnswer {
   hits: number;
   misses: number;
   redis: { hits: number; misses: number; sets: number; timeouts: number; rejections: number } | null;
+}
+
+/** Each command's calls a request, the most frequent first (the scenario's own INFO calls left out). */
+function perRequest(commands: CommandCounts, requests: number): string {
+  const rows = [...commands].filter(([command]) => command !== 'info' && command !== 'client|setname' && command !== 'client|setinfo');
+  const total = rows.reduce((sum, [, calls]) => sum + calls, 0);
+  const each = rows
+    .sort((a, b) => b[1] - a[1])
+    .map(([command, calls]) => `${command} ${(calls / Math.max(1, requests)).toFixed(2)}`)
+    .join(', ');
+  return `${(total / Math.max(1, requests)).toFixed(2)} in all (${each})`;
 }
 
 /** CacheService's counters, summed over the instances (GET /cache/stats, admin token). */

@@ -2,6 +2,9 @@ import { seededRandom } from '../../harness/measure';
 import { chatMessages } from '../http/chat-messages';
 import type { KeepAliveClient } from './keep-alive-client';
 
+/** A seeding write that met a locked database is sent again this many times at most. */
+const SEED_RETRIES_ON_BUSY = 5;
+
 /** What a user's client knows of one of its sessions: what its next read must show. */
 export interface KnownSession {
   id: string;
@@ -33,7 +36,13 @@ export async function seedChatUsers(client: KeepAliveClient, plan: SeedPlan): Pr
   let next = 0;
   let calls = 0;
   const call = async (method: string, path: string, token: string, body: unknown, status: number) => {
-    const response = await client.request(calls++ % client.instances, method, path, token, body);
+    let response = await client.request(calls++ % client.instances, method, path, token, body);
+    // Two instances writing one SQLite file: a write that waited past busy_timeout answers 503 and
+    // changed nothing (the app's DatabaseUnavailableFilter), so it is sent again.
+    for (let retry = 0; response.status === 503 && retry < SEED_RETRIES_ON_BUSY; retry++) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * (retry + 1)));
+      response = await client.request(calls++ % client.instances, method, path, token, body);
+    }
     if (response.status !== status)
       throw new Error(`seeding: ${method} ${path} answered ${response.status}: ${response.body.slice(0, 200)}`);
     return JSON.parse(response.body);
