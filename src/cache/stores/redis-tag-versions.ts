@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '../util/random-token';
 import type { RedisClient } from './redis-client.factory';
 import { multiGet } from './redis-multi-get';
 
@@ -86,5 +86,5 @@ export class RedisTagVersions {
 }
 
 function newVersion(): string {
-  return randomBytes(8).toString('base64url');
+  return randomToken(8);
 }
