@@ -13,6 +13,7 @@ import { leaseMissPathScenario } from './11-lease-miss-path';
 import { httpPostgresScenario } from './12-http-postgres';
 import { failSafeScenario } from './13-fail-safe';
 import { getManyScenario } from './14-get-many';
+import { chatLoadScenario } from './15-chat-load';
 
 /** Every scenario of `npm run bench`, in the order of issue #4's table. */
 export const scenarios: BenchScenario[] = [
@@ -30,4 +31,5 @@ export const scenarios: BenchScenario[] = [
   httpPostgresScenario,
   failSafeScenario,
   getManyScenario,
+  chatLoadScenario,
 ];

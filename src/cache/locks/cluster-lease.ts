@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '../util/random-token';
 import { withDeadline } from '../resilience/deadline';
 import { leaseKeyOf, leaseWaitersKeyOf } from './lease-key';
 import { LOOK_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT, type LeaseScript } from './lease-scripts';
@@ -75,7 +75,7 @@ export class ClusterLease {
   async acquire(key: string): Promise<LeaseAttempt> {
     const leaseKey = this.keyOf(key);
     const waitersKey = this.waitersKeyOf(key);
-    const token = randomBytes(16).toString('base64url');
+    const token = randomToken(16);
     const reply = this.client.set(leaseKey, token, 'PX', this.leaseMs, 'NX');
     try {
       const answer = await withDeadline(reply, this.commandTimeoutMs);

@@ -62,6 +62,12 @@ interface Found {
 export interface RedisReadOptions {
   /** Also answer an entry past its TTL but within its grace window, with `stale: true`. */
   allowStale?: boolean;
+  /**
+   * The versions of `tags`, read no earlier than this read was sent (the load's tag snapshot, sent
+   * with it): an entry carrying exactly these tags is checked against them instead of a second
+   * round trip for its tags' versions. Undefined versions (the snapshot failed) fall back to that trip.
+   */
+  tagVersions?: { tags: readonly string[]; versions: Promise<readonly string[] | undefined> };
 }
 
 /**
@@ -141,8 +147,16 @@ export class RedisStore {
     }
     let found = this.parseFound(raw, options?.allowStale === true);
     const tags = found?.record?.tags;
-    if (tags !== undefined && !this.tagsCurrent(found!.record!, await this.tagVersions.current(tags))) found = undefined;
+    if (tags !== undefined && !this.tagsCurrent(found!.record!, await this.currentVersions(tags, options?.tagVersions))) found = undefined;
     return this.readOf<T>(found);
+  }
+
+  private async currentVersions(tags: readonly string[], known: RedisReadOptions['tagVersions']): Promise<readonly (string | null)[]> {
+    if (known !== undefined && sameTags(known.tags, tags)) {
+      const versions = await known.versions;
+      if (versions !== undefined && versions.length === tags.length) return versions;
+    }
+    return this.tagVersions.current(tags);
   }
 
   /**
@@ -396,4 +410,8 @@ export class RedisStore {
     const counts = await Promise.all(fullKeys.map((key) => this.client.unlink(key)));
     return counts.reduce((sum, n) => sum + n, 0);
   }
+}
+
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((tag, i) => tag === b[i]);
 }
