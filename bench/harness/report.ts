@@ -54,7 +54,7 @@ export function renderMarkdown(run: BenchRun): string {
     lines.push('| case | contender | median | ratio |', '|---|---|---|---|');
     for (const r of s.rows) {
       lines.push(
-        `| ${r.case} | ${r.contender} | ${format(r.median)} ${r.metric} | ${r.derived ? '' : r.ratio === null ? '(ours)' : format(r.ratio) + 'x'} |`,
+        `| ${r.case} | ${r.contender} | ${format(r.median)} ${r.metric} | ${r.derived ? '' : r.ratio === null ? '(ours)' : Number.isFinite(r.ratio) ? format(r.ratio) + 'x' : 'any (the peer is at 0)'} |`,
       );
     }
     lines.push('');

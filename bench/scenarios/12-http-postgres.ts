@@ -12,6 +12,7 @@ import { load } from './http/load';
 import type { BenchRoutes } from './http/protocol';
 import { startServer } from './http/server-process';
 
+const ID = 12;
 const CONNECTIONS = 10;
 const LEG_S = Number(process.env.BENCH_HTTP_LEG_S ?? 1);
 
@@ -30,7 +31,7 @@ const LATENCY_CASE = 'PostgreSQL: GET /sessions/:id/messages: p99 latency';
 const CPU_CASE = 'PostgreSQL: GET /sessions/:id/messages: server CPU per request';
 
 export const httpPostgresScenario: BenchScenario = {
-  id: 12,
+  id: ID,
   title: 'HTTP on PostgreSQL: GET /sessions/:id/messages under autocannon, cached vs uncached',
   steps: (ctx) => 1 + (ctx.warmupRounds + ctx.rounds) * CONTENDERS.length,
   async run(ctx: BenchContext): Promise<ScenarioReport> {
@@ -69,20 +70,20 @@ export const httpPostgresScenario: BenchScenario = {
       await postgres.stop();
     }
     const rows: ResultRow[] = [
-      ...rowsOf(10, THROUGHPUT_CASE, 'req/s', 'higher', throughput, OURS),
-      ...rowsOf(10, LATENCY_CASE, 'ms', 'lower', latency, OURS),
-      ...rowsOf(10, CPU_CASE, 'µs', 'lower', cpu, OURS),
+      ...rowsOf(ID, THROUGHPUT_CASE, 'req/s', 'higher', throughput, OURS),
+      ...rowsOf(ID, LATENCY_CASE, 'ms', 'lower', latency, OURS),
+      ...rowsOf(ID, CPU_CASE, 'µs', 'lower', cpu, OURS),
     ];
     const goals: GoalResult[] = [
       {
-        scenario: 10,
+        scenario: ID,
         goal: 'report: ours (HIT) vs PostgreSQL every request (req/s)',
         value: ratioIn(rows, THROUGHPUT_CASE, DATABASE),
         unit: 'x',
         met: true,
       },
       {
-        scenario: 10,
+        scenario: ID,
         goal: 'report: service @Cacheable (L1) vs PostgreSQL every request (req/s)',
         value: median(throughput.get(UNCACHED)!) / median(throughput.get(DATABASE)!),
         unit: 'x',
@@ -95,6 +96,6 @@ export const httpPostgresScenario: BenchScenario = {
         'the user exists on every request, cached or not (a token must not outlive its user): a HIT still costs one primary-key lookup.',
       ...CONTENDERS.map((c) => `- ${c.name}: ${failures.get(c.name)} non-2xx or failed responses in the measured rounds`),
     ];
-    return { id: 12, title: this.title, rows, goals, notes };
+    return { id: ID, title: this.title, rows, goals, notes };
   },
 };
