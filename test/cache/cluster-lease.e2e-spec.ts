@@ -189,6 +189,9 @@ describe('ClusterLease on a real redis-server', () => {
     expect(await eventually(async () => (await spy.exists(`${PREFIX}__cc:lease-waiters:{${PREFIX}woken}`)) === 1, 2_000)).toBe(true);
     await mine.release();
     expect(await waiting).toBe('released');
+    // The waiter may see the release (woken on its own connection, or at a poll) before this listener's copy of
+    // the message is read off its socket: wait for it rather than assume the order of two connections.
+    expect(await eventually(() => heard.length > 0, 2_000)).toBe(true);
     expect(heard).toEqual([holder.keyOf('woken')]);
     expect(wake.size).toBe(0);
     wake.stop();
